@@ -1,0 +1,49 @@
+package org.medlora.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.medlora.backbone.DinoV2Config;
+import org.medlora.bench.BackboneBenchmark;
+import org.medlora.training.FineTuning;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Measures backbone speed and memory on this machine; see benchmarks/README.md. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Times ViT-S/14 (random weights) inference and training steps per method, with peak memory.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--sizes", split = ",", defaultValue = "224,448", description = "Square input sizes (default: ${DEFAULT-VALUE}).")
+  List<Integer> sizes;
+
+  @Option(names = "--batch", defaultValue = "4", description = "Training batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--rank", defaultValue = "8", description = "LoRA rank (default: ${DEFAULT-VALUE}).")
+  int rank;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--iterations", defaultValue = "5", description = "Timed runs (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Override
+  public Integer call() {
+    BackboneBenchmark bench = new BackboneBenchmark(DinoV2Config.vitS14(), warmup, iterations, System.err);
+    List<BackboneBenchmark.Result> results = new ArrayList<>();
+    for (int size : sizes) {
+      results.add(bench.inference(size));
+    }
+    for (int size : sizes) {
+      for (FineTuning method : FineTuning.values()) {
+        results.add(bench.trainingStep(method, size, batch, rank));
+      }
+    }
+    System.out.print(BackboneBenchmark.table(results));
+    return 0;
+  }
+}
