@@ -1,0 +1,339 @@
+package org.medlora.imaging;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.medlora.imaging.UnsupportedImageException.Reason;
+
+/**
+ * Decodes PNG and JPEG files into {@link DecodedImage}s on the 0..255 scale.
+ *
+ * <p>Accepted: PNG (gray, gray+alpha, RGB, RGBA, palette; 1 to 16 bits) and baseline or
+ * progressive JPEG (gray or RGB/YCbCr, 8 bit). Alpha is dropped, palettes are expanded to RGB
+ * (to gray if every palette entry is gray), 16-bit samples become {@code v * 255 / 65535}. No
+ * gamma, colour profile or EXIF orientation is applied to PNGs; note that the JDK's JPEG reader
+ * converts JPEGs with an embedded ICC profile to sRGB.
+ *
+ * <p>Every failure is an {@link UnsupportedImageException}; the dimensions are checked against
+ * {@link ImageLimits} from the header before pixel data is decoded.
+ */
+public final class ImageDecoder {
+
+  private static final byte[] PNG_SIGNATURE = {
+    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+  };
+  private static final byte[] JPEG_SOI = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+
+  /** Largest sample count a float[] can hold on common JVMs. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private ImageDecoder() {}
+
+  private enum Format {
+    PNG("png"),
+    JPEG("jpeg");
+
+    final String imageIoName;
+
+    Format(String imageIoName) {
+      this.imageIoName = imageIoName;
+    }
+  }
+
+  /**
+   * Decodes a PNG or JPEG held in memory.
+   *
+   * @throws UnsupportedImageException if the input is empty, not PNG/JPEG, damaged, or above
+   *     {@code limits}
+   */
+  public static DecodedImage decode(byte[] bytes, ImageLimits limits)
+      throws UnsupportedImageException {
+    Objects.requireNonNull(bytes, "bytes");
+    Objects.requireNonNull(limits, "limits");
+    if (bytes.length == 0) {
+      throw new UnsupportedImageException(
+          Reason.CORRUPT, "empty input (0 bytes); " + accepted(limits));
+    }
+    if (bytes.length > limits.maxBytes()) {
+      throw tooManyBytes(bytes.length, limits);
+    }
+    Format format = sniff(bytes, limits);
+    ImageReader reader = jdkReader(format);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      // Forward-only and without metadata: we need the pixels of image 0 and nothing else.
+      reader.setInput(in, true, true);
+      // The JPEG reader fills missing data with gray and only warns; treat that as damage.
+      String[] firstWarning = new String[1];
+      reader.addIIOReadWarningListener(
+          (source, warning) -> {
+            if (firstWarning[0] == null) {
+              firstWarning[0] = warning;
+            }
+          });
+
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      checkSize(format, width, height, limits);
+
+      BufferedImage image = reader.read(0);
+      if (firstWarning[0] != null) {
+        throw new UnsupportedImageException(
+            Reason.CORRUPT,
+            "damaged " + format + " data: the decoder reported \"" + firstWarning[0] + "\"");
+      }
+      if (image == null || image.getWidth() != width || image.getHeight() != height) {
+        throw new UnsupportedImageException(
+            Reason.CORRUPT,
+            format + " header says " + width + "x" + height + " but the decoder produced "
+                + (image == null ? "nothing" : image.getWidth() + "x" + image.getHeight()));
+      }
+      return toDecodedImage(image, format);
+    } catch (IOException e) {
+      throw new UnsupportedImageException(
+          Reason.CORRUPT,
+          "truncated or damaged " + format + " data: " + e.getMessage() + "; " + accepted(limits),
+          e);
+    } catch (RuntimeException e) {
+      // ImageIO plugins throw unchecked exceptions on some malformed inputs; none may escape.
+      throw new UnsupportedImageException(
+          Reason.CORRUPT, "malformed " + format + " data: " + e + "; " + accepted(limits), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /**
+   * Reads and decodes a PNG or JPEG file; error messages name the file.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws UnsupportedImageException as {@link #decode(byte[], ImageLimits)}
+   */
+  public static DecodedImage decode(Path file, ImageLimits limits)
+      throws IOException, UnsupportedImageException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(limits, "limits");
+    // Checked before reading so an oversized file is never loaded into memory.
+    long size = Files.size(file);
+    try {
+      if (size > limits.maxBytes()) {
+        throw tooManyBytes(size, limits);
+      }
+      return decode(Files.readAllBytes(file), limits);
+    } catch (UnsupportedImageException e) {
+      throw new UnsupportedImageException(e.reason(), file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static UnsupportedImageException tooManyBytes(long size, ImageLimits limits) {
+    return new UnsupportedImageException(
+        Reason.TOO_LARGE,
+        "input is " + size + " bytes, above the limit of " + limits.maxBytes() + " bytes");
+  }
+
+  private static Format sniff(byte[] bytes, ImageLimits limits) throws UnsupportedImageException {
+    if (startsWith(bytes, 0, PNG_SIGNATURE)) {
+      return Format.PNG;
+    }
+    if (startsWith(bytes, 0, JPEG_SOI)) {
+      return Format.JPEG;
+    }
+    throw new UnsupportedImageException(
+        Reason.UNSUPPORTED_FORMAT,
+        "unsupported format: " + describeUnknown(bytes) + "; " + accepted(limits));
+  }
+
+  /** Names common formats people send by mistake, so the message says what was seen. */
+  private static String describeUnknown(byte[] b) {
+    String seen;
+    if (startsWith(b, 0, ascii("GIF8"))) {
+      seen = "GIF";
+    } else if (startsWith(b, 0, ascii("BM"))) {
+      seen = "BMP";
+    } else if (startsWith(b, 0, ascii("II*\0")) || startsWith(b, 0, ascii("MM\0*"))) {
+      seen = "TIFF";
+    } else if (startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
+      seen = "WebP";
+    } else if (startsWith(b, 128, ascii("DICM"))) {
+      seen = "DICOM (convert it to PNG first)";
+    } else {
+      seen = "unrecognized data";
+    }
+    int n = Math.min(b.length, 8);
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      hex.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xff));
+    }
+    return seen + " (" + b.length + " bytes, starting " + hex + ")";
+  }
+
+  private static String accepted(ImageLimits limits) {
+    return "accepted: PNG or JPEG, gray or RGB, at most " + limits.maxBytes() + " bytes and "
+        + limits.maxPixels() + " pixels";
+  }
+
+  private static void checkSize(Format format, int width, int height, ImageLimits limits)
+      throws UnsupportedImageException {
+    if (width <= 0 || height <= 0) {
+      throw new UnsupportedImageException(
+          Reason.CORRUPT, format + " header declares a zero-size image " + width + "x" + height);
+    }
+    long pixels = (long) width * height;
+    if (pixels > limits.maxPixels()) {
+      throw new UnsupportedImageException(
+          Reason.TOO_LARGE,
+          format + " header declares " + width + "x" + height + " = " + pixels
+              + " pixels, above the limit of " + limits.maxPixels() + " pixels");
+    }
+    if (3 * pixels > MAX_ARRAY) {
+      throw new UnsupportedImageException(
+          Reason.TOO_LARGE,
+          format + " image " + width + "x" + height + " has more samples than one array holds");
+    }
+  }
+
+  /**
+   * The reader that ships with the JDK. A third-party plugin (TwelveMonkeys, say) present on
+   * only one classpath would otherwise make training and serving decode differently.
+   */
+  private static ImageReader jdkReader(Format format) {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
+    while (readers.hasNext()) {
+      ImageReader reader = readers.next();
+      Module module = reader.getOriginatingProvider().getClass().getModule();
+      if ("java.desktop".equals(module.getName())) {
+        return reader;
+      }
+      reader.dispose();
+    }
+    throw new IllegalStateException("the JDK's built-in " + format + " reader is missing");
+  }
+
+  private static DecodedImage toDecodedImage(BufferedImage image, Format format)
+      throws UnsupportedImageException {
+    ColorModel cm = image.getColorModel();
+    if (cm instanceof IndexColorModel icm) {
+      return fromPalette(image.getRaster(), icm);
+    }
+    if (cm instanceof ComponentColorModel ccm) {
+      return fromComponents(image.getRaster(), ccm, format);
+    }
+    throw new UnsupportedImageException(
+        Reason.UNSUPPORTED_FORMAT,
+        format + " decoded to an unsupported pixel layout " + cm.getClass().getSimpleName()
+            + "; accepted: gray or RGB, 8 or 16 bit, or palette");
+  }
+
+  private static DecodedImage fromComponents(Raster raster, ComponentColorModel cm, Format format)
+      throws UnsupportedImageException {
+    int colors = cm.getNumColorComponents();
+    int csType = cm.getColorSpace().getType();
+    boolean gray = csType == ColorSpace.TYPE_GRAY && colors == 1;
+    boolean rgb = csType == ColorSpace.TYPE_RGB && colors == 3;
+    if (!gray && !rgb) {
+      throw new UnsupportedImageException(
+          Reason.UNSUPPORTED_FORMAT,
+          format + " in colour space " + colorSpaceName(csType) + " with " + colors
+              + " colour components; accepted: gray or RGB");
+    }
+    int bits = cm.getComponentSize(0);
+    int transfer = cm.getTransferType();
+    boolean ok8 = bits == 8 && transfer == DataBuffer.TYPE_BYTE;
+    boolean ok16 = bits == 16 && transfer == DataBuffer.TYPE_USHORT;
+    if (!ok8 && !ok16) {
+      throw new UnsupportedImageException(
+          Reason.UNSUPPORTED_FORMAT,
+          format + " with " + bits + "-bit samples; accepted: 8 or 16 bit");
+    }
+    // A table keeps the 16-bit scaling exact (rounded once from double) and cheap.
+    float[] scale = new float[1 << bits];
+    for (int v = 0; v < scale.length; v++) {
+      scale[v] = (float) (v * 255.0 / ((1 << bits) - 1));
+    }
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    float[] samples = new float[colors * h * w];
+    int[] row = new int[w];
+    // Bands beyond the colour components hold alpha, which is dropped.
+    for (int c = 0; c < colors; c++) {
+      for (int y = 0; y < h; y++) {
+        raster.getSamples(0, y, w, 1, c, row);
+        int base = (c * h + y) * w;
+        for (int x = 0; x < w; x++) {
+          samples[base + x] = scale[row[x]];
+        }
+      }
+    }
+    return new DecodedImage(colors, h, w, bits, samples);
+  }
+
+  private static DecodedImage fromPalette(Raster raster, IndexColorModel cm)
+      throws UnsupportedImageException {
+    int size = cm.getMapSize();
+    byte[] r = new byte[size];
+    byte[] g = new byte[size];
+    byte[] b = new byte[size];
+    cm.getReds(r);
+    cm.getGreens(g);
+    cm.getBlues(b);
+    // Low-bit gray PNGs arrive as a gray palette; keep them gray, as the file declares.
+    boolean gray = true;
+    for (int i = 0; i < size && gray; i++) {
+      gray = r[i] == g[i] && g[i] == b[i];
+    }
+    byte[][] planes = gray ? new byte[][] {r} : new byte[][] {r, g, b};
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    float[] samples = new float[planes.length * h * w];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      raster.getSamples(0, y, w, 1, 0, row);
+      for (int x = 0; x < w; x++) {
+        int index = row[x];
+        if (index >= size) {
+          throw new UnsupportedImageException(
+              Reason.CORRUPT,
+              "palette index " + index + " outside the palette of " + size + " entries");
+        }
+        for (int c = 0; c < planes.length; c++) {
+          samples[(c * h + y) * w + x] = planes[c][index] & 0xff;
+        }
+      }
+    }
+    return new DecodedImage(planes.length, h, w, cm.getPixelSize(), samples);
+  }
+
+  private static String colorSpaceName(int type) {
+    return switch (type) {
+      case ColorSpace.TYPE_CMYK -> "CMYK";
+      case ColorSpace.TYPE_YCbCr -> "YCbCr";
+      case ColorSpace.TYPE_GRAY -> "gray";
+      case ColorSpace.TYPE_RGB -> "RGB";
+      default -> "type " + type;
+    };
+  }
+
+  private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
+    return bytes.length >= offset + prefix.length
+        && Arrays.equals(bytes, offset, offset + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
