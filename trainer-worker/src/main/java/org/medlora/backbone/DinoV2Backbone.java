@@ -155,7 +155,7 @@ public final class DinoV2Backbone extends AbstractBlock {
    * The position embedding for a gh x gw patch grid, (1, 1 + gh*gw, D): as stored when the grid
    * is the pretraining grid, otherwise the grid part resampled by {@link PositionInterpolation}.
    */
-  NDArray positionEmbedding(ParameterStore ps, Device device, int gh, int gw, boolean training) {
+  public NDArray positionEmbedding(ParameterStore ps, Device device, int gh, int gw, boolean training) {
     NDArray pos = ps.getValue(posEmbed, device, training);
     int g = config.positionGrid();
     int d = config.embedDim();

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.heads.SegmentationHead;
@@ -48,25 +51,67 @@ public final class BackboneBenchmark {
     this.log = log;
   }
 
-  public Result inference(int size) {
+  /**
+   * Forward pass at batch 1, timed alternately with {@link BareForward} on the same weights so
+   * that machine drift hits both equally; returns the backbone's result and the bare one.
+   */
+  public List<Result> inference(int size) {
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
       DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).build();
       backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
       NDArray pixels = manager.randomNormal(new Shape(1, 3, size, size));
       ParameterStore ps = new ParameterStore(manager, false);
-      PeakMemory.reset();
-      double[] ms =
-          time(
-              () -> {
-                try (NDManager step = manager.newSubManager()) {
-                  NDList out = backbone.forward(ps, new NDList(pixels), false);
-                  out.head().toFloatArray(); // wait for the result
-                  out.close();
-                }
-              });
-      return result("inference", size, 1, ms, 0);
+      int grid = config.gridSize(size);
+      NDArray pos = backbone.positionEmbedding(ps, manager.getDevice(), grid, grid, false);
+      BareForward bare = new BareForward(config, backbone.checkpointParameters());
+      checkSameResult(backbone, bare, ps, pixels, pos);
+
+      Supplier<NDArray> ours = () -> backbone.forward(ps, new NDList(pixels), false).get(1);
+      Supplier<NDArray> theirs = () -> bare.forward(pixels, pos);
+      long[] peakMb = {peakOf(ours), peakOf(theirs)};
+      double[][] ms = new double[2][iterations];
+      for (int i = -warmup; i < iterations; i++) {
+        double a = timeOnce(ours);
+        double b = timeOnce(theirs);
+        if (i >= 0) {
+          ms[0][i] = a;
+          ms[1][i] = b;
+        }
+      }
+      return List.of(
+          result("inference", size, 1, ms[0], peakMb[0], 0),
+          result("bare libtorch", size, 1, ms[1], peakMb[1], 0));
     }
+  }
+
+  private static void checkSameResult(
+      DinoV2Backbone backbone, BareForward bare, ParameterStore ps, NDArray pixels, NDArray pos) {
+    try (NDManager scratch = pixels.getManager().newSubManager()) {
+      NDArray ours = backbone.forward(ps, new NDList(pixels), false).get(1);
+      NDArray theirs = bare.forward(pixels, pos);
+      ours.attach(scratch);
+      theirs.attach(scratch);
+      float diff = ours.sub(theirs).abs().max().getFloat();
+      if (!(diff < 1e-4f)) {
+        throw new IllegalStateException("bare forward differs from the backbone by " + diff);
+      }
+    }
+  }
+
+  private static long peakOf(Supplier<NDArray> step) {
+    PeakMemory.reset();
+    timeOnce(step);
+    return PeakMemory.peakMb();
+  }
+
+  /** Runs one step in its own scope and waits for its result. */
+  private static double timeOnce(Supplier<NDArray> step) {
+    long t0 = System.nanoTime();
+    try (NDScope scope = new ai.djl.ndarray.NDScope()) {
+      step.get().toFloatArray();
+    }
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   public Result trainingStep(FineTuning method, int size, int batch, int rank) {
@@ -85,7 +130,8 @@ public final class BackboneBenchmark {
         method.configure(backbone);
         NDManager m = trainer.getManager();
         NDArray pixels = m.randomNormal(new Shape(batch, 3, size, size));
-        NDArray labels = m.randomInteger(0, 2, new Shape(batch, grid, grid), DataType.INT64);
+        // DJL's sparse cross-entropy picks along the class axis, so labels keep it: (B, 1, gh, gw).
+        NDArray labels = m.randomInteger(0, 2, new Shape(batch, 1, grid, grid), DataType.INT64);
         PeakMemory.reset();
         double[] ms =
             time(
@@ -99,29 +145,29 @@ public final class BackboneBenchmark {
                   }
                   trainer.step();
                 });
-        return result("train " + method.name().toLowerCase(), size, batch, ms, FineTuning.trainableParameterCount(net));
+        return result("train " + method.name().toLowerCase(Locale.ROOT), size, batch, ms,
+            PeakMemory.peakMb(), FineTuning.trainableParameterCount(net));
       }
     }
   }
 
-  private Result result(String name, int size, int batch, double[] ms, long trainable) {
+  private Result result(String name, int size, int batch, double[] ms, long peakMb, long trainable) {
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    Result r = new Result(name, size, batch, sorted[sorted.length / 2], sorted[0], PeakMemory.peakMb(), trainable);
+    Result r = new Result(name, size, batch, sorted[sorted.length / 2], sorted[0], peakMb, trainable);
     log.printf("%-14s %3dx%-3d batch %d: median %8.1f ms, min %8.1f ms, peak RSS %5d MB%n",
         r.scenario(), size, size, batch, r.medianMs(), r.minMs(), r.peakRssMb());
     return r;
   }
 
   private double[] time(Runnable step) {
-    for (int i = 0; i < warmup; i++) {
-      step.run();
-    }
     double[] ms = new double[iterations];
-    for (int i = 0; i < iterations; i++) {
+    for (int i = -warmup; i < iterations; i++) {
       long t0 = System.nanoTime();
       step.run();
-      ms[i] = (System.nanoTime() - t0) / 1e6;
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
     }
     return ms;
   }

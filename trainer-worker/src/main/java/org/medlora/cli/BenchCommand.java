@@ -2,6 +2,7 @@ package org.medlora.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.bench.BackboneBenchmark;
@@ -19,6 +20,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--sizes", split = ",", defaultValue = "224,448", description = "Square input sizes (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes;
 
+  @Option(names = "--scenarios", split = ",", defaultValue = "inference,linear,lora,full",
+      description = "Which to run: inference and/or training methods (default: ${DEFAULT-VALUE}).")
+  List<String> scenarios;
+
   @Option(names = "--batch", defaultValue = "4", description = "Training batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -35,12 +40,16 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     BackboneBenchmark bench = new BackboneBenchmark(DinoV2Config.vitS14(), warmup, iterations, System.err);
     List<BackboneBenchmark.Result> results = new ArrayList<>();
-    for (int size : sizes) {
-      results.add(bench.inference(size));
+    if (scenarios.contains("inference")) {
+      for (int size : sizes) {
+        results.addAll(bench.inference(size));
+      }
     }
     for (int size : sizes) {
       for (FineTuning method : FineTuning.values()) {
-        results.add(bench.trainingStep(method, size, batch, rank));
+        if (scenarios.contains(method.name().toLowerCase(Locale.ROOT))) {
+          results.add(bench.trainingStep(method, size, batch, rank));
+        }
       }
     }
     System.out.print(BackboneBenchmark.table(results));
