@@ -1,6 +1,5 @@
 package org.medlora.backbone;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -25,6 +24,7 @@ import org.medlora.lora.LoraConfig;
 import org.medlora.lora.LoraFactors;
 import org.medlora.lora.LoraSite;
 import org.medlora.lora.PeftAdapter;
+import org.medlora.onnx.OnnxGraph;
 import org.medlora.safetensors.FloatTensor;
 
 /**
@@ -43,13 +43,13 @@ public final class DinoV2Backbone extends AbstractBlock {
 
   private final DinoV2Config config;
   private final LoraConfig lora;
-  private final Parameter clsToken;
+  final Parameter clsToken;
   private final Parameter posEmbed;
   private final Parameter maskToken;
-  private final Parameter registerTokens;
-  private final PatchEmbedBlock patchEmbed;
+  final Parameter registerTokens;
+  final PatchEmbedBlock patchEmbed;
   private final List<TransformerBlock> blocks = new ArrayList<>();
-  private final ai.djl.nn.norm.LayerNorm norm;
+  final ai.djl.nn.norm.LayerNorm norm;
   private final Map<Integer, float[]> interpolation = new ConcurrentHashMap<>();
 
   private DinoV2Backbone(Builder builder) {
@@ -140,41 +140,61 @@ public final class DinoV2Backbone extends AbstractBlock {
     int gw = config.gridSize((int) pixels.getShape().get(3));
     int d = config.embedDim();
     NDArray patches = patchEmbed.forward(ps, new NDList(pixels), training).head(); // (B, N, D)
-    NDArray cls = ps.getValue(clsToken, pixels.getDevice(), training).broadcast(b, 1, d);
-    NDArray pos = positionEmbedding(ps, pixels.getDevice(), gh, gw, training);
-    NDArray x = cls.concat(patches, 1).add(pos); // (B, 1+N, D)
-    if (registerTokens == null) {
+    // Ops on parameters put their results in the parameters' manager, which lives as long as
+    // the model: the scope closes those intermediates, and the result moves to the input's.
+    try (NDScope scope = new NDScope()) {
+      NDArray cls = ps.getValue(clsToken, pixels.getDevice(), training).broadcast(b, 1, d);
+      NDArray pos = positionEmbedding(ps, pixels.getManager(), gh, gw, training);
+      NDArray x = cls.concat(patches, 1).add(pos); // (B, 1+N, D)
+      if (registerTokens != null) {
+        NDArray reg = ps.getValue(registerTokens, pixels.getDevice(), training);
+        reg = reg.broadcast(b, config.numRegisterTokens(), d);
+        x = NDArrays.concat(new NDList(x.get(":, :1"), reg, x.get(":, 1:")), 1);
+      }
+      NDScope.unregister(x);
+      x.attach(pixels.getManager());
       return x;
     }
-    NDArray reg = ps.getValue(registerTokens, pixels.getDevice(), training);
-    reg = reg.broadcast(b, config.numRegisterTokens(), d);
-    return NDArrays.concat(new NDList(x.get(":, :1"), reg, x.get(":, 1:")), 1);
   }
 
   /**
-   * The position embedding for a gh x gw patch grid, (1, 1 + gh*gw, D): as stored when the grid
-   * is the pretraining grid, otherwise the grid part resampled by {@link PositionInterpolation}.
+   * The position embedding for a gh x gw patch grid, (1, 1 + gh*gw, D): the stored parameter
+   * itself when the grid is the pretraining grid (do not close it), otherwise the grid part
+   * resampled by {@link PositionInterpolation}, attached to {@code manager}.
    */
-  public NDArray positionEmbedding(ParameterStore ps, Device device, int gh, int gw, boolean training) {
-    NDArray pos = ps.getValue(posEmbed, device, training);
+  public NDArray positionEmbedding(
+      ParameterStore ps, NDManager manager, int gh, int gw, boolean training) {
+    NDArray pos = ps.getValue(posEmbed, manager.getDevice(), training);
     int g = config.positionGrid();
     int d = config.embedDim();
     if (gh == g && gw == g) {
       return pos;
     }
-    NDManager m = pos.getManager();
-    NDArray wy = m.create(interpolationMatrix(gh), new Shape(gh, g));
-    NDArray wx = m.create(interpolationMatrix(gw), new Shape(gw, g));
-    NDArray grid = pos.get(":, 1:").reshape(g, (long) g * d); // (G, G*D), rows = y
-    NDArray rows = wy.matMul(grid).reshape(gh, g, d).transpose(1, 0, 2); // (G, gh, D), by x
-    NDArray both = wx.matMul(rows.reshape(g, (long) gh * d)); // (gw, gh*D)
-    NDArray resampled = both.reshape(gw, gh, d).transpose(1, 0, 2).reshape(1, (long) gh * gw, d);
-    return pos.get(":, :1").concat(resampled, 1);
+    try (NDScope scope = new NDScope()) {
+      NDArray wy = manager.create(interpolationMatrix(gh), new Shape(gh, g));
+      NDArray wx = manager.create(interpolationMatrix(gw), new Shape(gw, g));
+      NDArray grid = pos.get(":, 1:").reshape(g, (long) g * d); // (G, G*D), rows = y
+      NDArray rows = wy.matMul(grid).reshape(gh, g, d).transpose(1, 0, 2); // (G, gh, D), by x
+      NDArray both = wx.matMul(rows.reshape(g, (long) gh * d)); // (gw, gh*D)
+      NDArray resampled = both.reshape(gw, gh, d).transpose(1, 0, 2).reshape(1, (long) gh * gw, d);
+      NDArray result = pos.get(":, :1").concat(resampled, 1);
+      NDScope.unregister(result);
+      result.attach(manager);
+      return result;
+    }
   }
 
   private float[] interpolationMatrix(int out) {
     return interpolation.computeIfAbsent(
         out, o -> PositionInterpolation.matrix(config.positionGrid(), o, config.interpolateOffset()));
+  }
+
+  /**
+   * Appends this backbone, with any LoRA merged, to an ONNX graph for a fixed input size and
+   * returns the names of its outputs in {@link #forward} order.
+   */
+  public List<String> emitOnnx(OnnxGraph graph, String pixels, int height, int width) {
+    return DinoV2BackboneOnnx.emit(graph, pixels, this, height, width);
   }
 
   /** The transformer blocks in order, for tests that check intermediate outputs. */

@@ -63,7 +63,7 @@ public final class BackboneBenchmark {
       NDArray pixels = manager.randomNormal(new Shape(1, 3, size, size));
       ParameterStore ps = new ParameterStore(manager, false);
       int grid = config.gridSize(size);
-      NDArray pos = backbone.positionEmbedding(ps, manager.getDevice(), grid, grid, false);
+      NDArray pos = backbone.positionEmbedding(ps, manager, grid, grid, false);
       BareForward bare = new BareForward(config, backbone.checkpointParameters());
       checkSameResult(backbone, bare, ps, pixels, pos);
 

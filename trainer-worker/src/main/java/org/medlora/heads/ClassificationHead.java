@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.medlora.onnx.OnnxGraph;
 
 /**
  * A linear classifier on backbone features: logits (B, C) from the CLS token (B, D), or, as in
@@ -44,6 +45,10 @@ public final class ClassificationHead extends AbstractBlock {
                 .optShape(new Shape(numClasses)).build());
   }
 
+  public int numClasses() {
+    return numClasses;
+  }
+
   public Pooling pooling() {
     return pooling;
   }
@@ -54,6 +59,11 @@ public final class ClassificationHead extends AbstractBlock {
 
   public Parameter bias() {
     return bias;
+  }
+
+  /** Appends this head to an ONNX graph; returns the logits (B, C). */
+  public String emitOnnx(OnnxGraph graph, String cls, String patches) {
+    return ClassificationHeadOnnx.emit(graph, cls, patches, this);
   }
 
   /** The classifier's input features, (B, D) or (B, 2D), from the backbone outputs. */

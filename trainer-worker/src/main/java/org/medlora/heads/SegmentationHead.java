@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.medlora.onnx.OnnxGraph;
 
 /**
  * The paper's linear segmenter: one Linear(D, C) applied to every final-normed patch token,
@@ -38,6 +39,27 @@ public final class SegmentationHead extends AbstractBlock {
         addParameter(
             Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(numClasses)).build());
+  }
+
+  /**
+   * Appends this head and the bilinear upsampling to an ONNX graph; returns the pixel logits
+   * (B, C, height, width).
+   */
+  public String emitOnnx(OnnxGraph graph, String patches, int height, int width) {
+    String logits = SegmentationHeadOnnx.patchLogits(graph, patches, this);
+    return SegmentationHeadOnnx.upsample(graph, logits, gridHeight, gridWidth, height, width);
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  public int gridHeight() {
+    return gridHeight;
+  }
+
+  public int gridWidth() {
+    return gridWidth;
   }
 
   public Parameter weight() {

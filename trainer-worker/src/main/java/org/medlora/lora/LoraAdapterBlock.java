@@ -3,6 +3,7 @@ package org.medlora.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -79,7 +80,9 @@ public final class LoraAdapterBlock extends AbstractBlock {
     if (merged) {
       throw new IllegalStateException(this + " is already merged; unmerge it before merging again");
     }
-    baseWeight.addi(deltaOver(baseWeight, target));
+    try (NDScope scope = new NDScope()) {
+      baseWeight.addi(deltaOver(baseWeight, target));
+    }
     merged = true;
   }
 
@@ -88,7 +91,9 @@ public final class LoraAdapterBlock extends AbstractBlock {
     if (!merged) {
       throw new IllegalStateException(this + " is not merged; there is nothing to unmerge");
     }
-    baseWeight.subi(deltaOver(baseWeight, target));
+    try (NDScope scope = new NDScope()) {
+      baseWeight.subi(deltaOver(baseWeight, target));
+    }
     merged = false;
   }
 
@@ -121,6 +126,15 @@ public final class LoraAdapterBlock extends AbstractBlock {
       return y;
     }
     return y.add(adapter.forward(ps, new NDList(x), training).head());
+  }
+
+  /** Fails unless every adapter is merged: exported graphs carry the adapted weights only. */
+  public static void requireMerged(Iterable<LoraAdapterBlock> adapters, String where) {
+    for (LoraAdapterBlock adapter : adapters) {
+      if (!adapter.merged) {
+        throw new IllegalStateException(where + " has a live LoRA adapter; call mergeLora() before export");
+      }
+    }
   }
 
   @Override

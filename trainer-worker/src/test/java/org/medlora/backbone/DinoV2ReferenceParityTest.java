@@ -50,7 +50,7 @@ class DinoV2ReferenceParityTest {
 
   @Test
   void positionEmbeddingIsResampledExactlyLikeDinoV2At224() {
-    NDArray pos = backbone.positionEmbedding(ps, manager.getDevice(), 16, 16, false);
+    NDArray pos = backbone.positionEmbedding(ps, manager, 16, 16, false);
     assertClose(output("pos_embed_interp"), pos, 1e-5, "pos_embed_interp");
   }
 

@@ -1,0 +1,8 @@
+package org.medlora.contracts;
+
+/** What an exported model computes. */
+public enum ModelKind {
+  FEATURES,
+  CLASSIFICATION,
+  SEGMENTATION
+}

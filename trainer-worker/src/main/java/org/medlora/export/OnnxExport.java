@@ -1,0 +1,86 @@
+package org.medlora.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Random;
+import org.medlora.onnx.OnnxGraph;
+
+/**
+ * Exports a {@link Predictor} to ONNX and proves the export right before anyone can use it: the
+ * graph is run in ONNX Runtime on a probe batch and every output is compared with the DJL
+ * forward of the unmerged model. LoRA is merged only for emission and unmerged afterwards.
+ */
+public final class OnnxExport {
+
+  /** fp32 bound on any output difference: 1e-4, as ORT and libtorch sum in different orders. */
+  public static final double TOLERANCE = 1e-4;
+
+  /** Logit margin under which a pixel's class is a coin toss between engines. */
+  static final double AMBIGUOUS_MARGIN = 1e-4;
+
+  private OnnxExport() {}
+
+  /** The verified model bytes, and how the verification went. */
+  public record Result(byte[] model, Verification verification) {}
+
+  public static Result export(
+      Predictor predictor, int height, int width, int probeBatch, long seed, Map<String, String> metadata)
+      throws ExportParityException {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
+      Map<String, NDArray> expected = predictor.forward(probe);
+      byte[] model = emit(predictor, height, width, metadata);
+      return new Result(model, ParityCheck.compare(expected, run(model, probe), probeBatch));
+    }
+  }
+
+  private static byte[] emit(Predictor predictor, int height, int width, Map<String, String> metadata) {
+    boolean hasLora = !predictor.backbone().loraAdapters().isEmpty();
+    if (hasLora) {
+      predictor.backbone().mergeLora();
+    }
+    try {
+      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().name().toLowerCase());
+      predictor.emit(g, height, width);
+      String doc = "DINOv2 " + predictor.kind().name().toLowerCase() + " at " + height + "x" + width
+          + (hasLora ? ", LoRA merged" : "");
+      return g.model(Versions.medlora(), doc, metadata).toByteArray();
+    } finally {
+      if (hasLora) {
+        predictor.backbone().unmergeLora();
+      }
+    }
+  }
+
+  /** Standard-normal pixels, like a normalized image, reproducible from the seed. */
+  private static float[] probe(int batch, int height, int width, long seed) {
+    Random random = new Random(seed);
+    float[] data = new float[batch * 3 * height * width];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) random.nextGaussian();
+    }
+    return data;
+  }
+
+  /** Runs the model in ONNX Runtime (CPU) on the probe; outputs by name. */
+  static Map<String, ParityCheck.Output> run(byte[] model, NDArray probe) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(model, options)) {
+      FloatBuffer data = FloatBuffer.wrap(probe.toFloatArray());
+      try (OnnxTensor input = OnnxTensor.createTensor(env, data, probe.getShape().getShape());
+          OrtSession.Result result = session.run(Map.of(Predictor.INPUT, input))) {
+        return ParityCheck.copy(result);
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime could not run the exported graph: " + e.getMessage(), e);
+    }
+  }
+}

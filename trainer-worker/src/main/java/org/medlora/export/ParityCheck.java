@@ -1,0 +1,107 @@
+package org.medlora.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OnnxJavaType;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Output-by-output comparison of ONNX Runtime results with the DJL forward. */
+final class ParityCheck {
+
+  private ParityCheck() {}
+
+  /** One ONNX Runtime output copied off the native side: float or uint8 values. */
+  record Output(long[] shape, float[] floats, byte[] bytes) {}
+
+  static Map<String, Output> copy(OrtSession.Result result) throws OrtException {
+    Map<String, Output> out = new LinkedHashMap<>();
+    for (Map.Entry<String, OnnxValue> e : result) {
+      OnnxTensor t = (OnnxTensor) e.getValue();
+      long[] shape = t.getInfo().getShape();
+      if (t.getInfo().type == OnnxJavaType.FLOAT) {
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] f = new float[fb.remaining()];
+        fb.get(f);
+        out.put(e.getKey(), new Output(shape, f, null));
+      } else {
+        ByteBuffer bb = t.getByteBuffer();
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        out.put(e.getKey(), new Output(shape, null, b));
+      }
+    }
+    return out;
+  }
+
+  static Verification compare(Map<String, NDArray> expected, Map<String, Output> actual, int batch)
+      throws ExportParityException {
+    if (!expected.keySet().equals(actual.keySet())) {
+      throw new ExportParityException(
+          "the export's outputs " + actual.keySet() + " differ from the model's " + expected.keySet());
+    }
+    double worst = 0;
+    long mismatches = 0;
+    for (Map.Entry<String, NDArray> e : expected.entrySet()) {
+      String name = e.getKey();
+      Output got = actual.get(name);
+      long[] shape = e.getValue().getShape().getShape();
+      if (!Arrays.equals(shape, got.shape())) {
+        throw new ExportParityException(
+            name + ": the export gives shape " + Arrays.toString(got.shape()) + ", the model " + Arrays.toString(shape));
+      }
+      if (got.floats() != null) {
+        worst = Math.max(worst, maxDiff(name, e.getValue().toFloatArray(), got.floats()));
+      } else {
+        mismatches += maskMismatches(name, e.getValue(), expected.get("logits"), got.bytes());
+      }
+    }
+    return new Verification(worst, OnnxExport.TOLERANCE, batch, mismatches);
+  }
+
+  private static double maxDiff(String name, float[] expected, float[] actual) throws ExportParityException {
+    double worst = 0;
+    int at = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = Math.abs((double) expected[i] - actual[i]);
+      if (!(d <= worst)) {
+        worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+        at = i;
+      }
+    }
+    if (worst > OnnxExport.TOLERANCE) {
+      throw new ExportParityException(String.format(
+          "%s: the export differs from the model by %.3g (tolerance %.0e) at flat index %d: %g vs %g",
+          name, worst, OnnxExport.TOLERANCE, at, expected[at], actual[at]));
+    }
+    return worst;
+  }
+
+  /** Pixels whose class differs, counting only those whose top-2 logit margin is clear. */
+  private static long maskMismatches(String name, NDArray expected, NDArray logits, byte[] actual)
+      throws ExportParityException {
+    byte[] labels = expected.toByteArray();
+    NDArray sorted = logits.sort(1); // (B, C, H, W), ascending along classes
+    long c = logits.getShape().get(1);
+    float[] margin = sorted.get(":, " + (c - 1)).sub(sorted.get(":, " + (c - 2))).toFloatArray();
+    long mismatches = 0;
+    int first = -1;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != actual[i] && margin[i] >= OnnxExport.AMBIGUOUS_MARGIN) {
+        mismatches++;
+        first = first < 0 ? i : first;
+      }
+    }
+    if (mismatches > 0) {
+      throw new ExportParityException(
+          name + ": " + mismatches + " pixel(s) get another class than in the model, first at flat index " + first);
+    }
+    return mismatches;
+  }
+}

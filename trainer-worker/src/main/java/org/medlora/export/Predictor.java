@@ -1,0 +1,134 @@
+package org.medlora.export;
+
+import static org.medlora.onnx.OnnxGraph.attr;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.medlora.backbone.DinoV2Backbone;
+import org.medlora.contracts.ModelKind;
+import org.medlora.heads.ClassificationHead;
+import org.medlora.heads.SegmentationHead;
+import org.medlora.heads.Upsampling;
+import org.medlora.onnx.OnnxGraph;
+
+/**
+ * What gets exported for one task: the backbone plus its head, with named outputs that the DJL
+ * forward ({@link #forward}) and the ONNX graph ({@link #emit}) both produce, so that every
+ * export can be checked output by output.
+ *
+ * <ul>
+ *   <li>features: {@code x_norm_clstoken} (B, D), {@code x_norm_patchtokens} (B, N, D)
+ *       [, {@code x_norm_regtokens} (B, R, D)]
+ *   <li>classification: {@code logits} (B, C), {@code probabilities} (B, C)
+ *   <li>segmentation: {@code logits} (B, C, H, W), {@code mask} (B, H, W) uint8 class indices
+ * </ul>
+ */
+public final class Predictor {
+
+  public static final String INPUT = "pixel_values";
+
+  private final ModelKind kind;
+  private final DinoV2Backbone backbone;
+  private final ClassificationHead classifier;
+  private final SegmentationHead segmenter;
+
+  private Predictor(ModelKind kind, DinoV2Backbone backbone, ClassificationHead c, SegmentationHead s) {
+    this.kind = kind;
+    this.backbone = backbone;
+    this.classifier = c;
+    this.segmenter = s;
+  }
+
+  public static Predictor features(DinoV2Backbone backbone) {
+    return new Predictor(ModelKind.FEATURES, backbone, null, null);
+  }
+
+  public static Predictor classifier(DinoV2Backbone backbone, ClassificationHead head) {
+    return new Predictor(ModelKind.CLASSIFICATION, backbone, head, null);
+  }
+
+  public static Predictor segmenter(DinoV2Backbone backbone, SegmentationHead head) {
+    return new Predictor(ModelKind.SEGMENTATION, backbone, null, head);
+  }
+
+  public ModelKind kind() {
+    return kind;
+  }
+
+  public DinoV2Backbone backbone() {
+    return backbone;
+  }
+
+  /** The DJL reference outputs by name, for pixels (B, 3, H, W). */
+  public Map<String, NDArray> forward(NDArray pixels) {
+    ParameterStore ps = new ParameterStore(pixels.getManager(), false);
+    NDList features = backbone.forward(ps, new NDList(pixels), false);
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    switch (kind) {
+      case FEATURES -> {
+        out.put("x_norm_clstoken", features.get(0));
+        out.put("x_norm_patchtokens", features.get(1));
+        if (features.size() > 2) {
+          out.put("x_norm_regtokens", features.get(2));
+        }
+      }
+      case CLASSIFICATION -> {
+        NDArray logits = classifier.forward(ps, features, false).head();
+        out.put("logits", logits);
+        out.put("probabilities", logits.softmax(1));
+      }
+      case SEGMENTATION -> {
+        NDArray patchLogits = segmenter.forward(ps, features, false).head();
+        long h = pixels.getShape().get(2);
+        long w = pixels.getShape().get(3);
+        NDArray logits = Upsampling.bilinear(patchLogits, (int) h, (int) w);
+        out.put("logits", logits);
+        out.put("mask", logits.argMax(1).toType(DataType.UINT8, false));
+      }
+    }
+    return out;
+  }
+
+  /** Appends the whole predictor for a fixed (height, width) input and declares its outputs. */
+  void emit(OnnxGraph g, int height, int width) {
+    String pixels = g.input(INPUT, OnnxGraph.BATCH, 3L, (long) height, (long) width);
+    List<String> features = backbone.emitOnnx(g, pixels, height, width);
+    String b = OnnxGraph.BATCH;
+    TensorProto.DataType f32 = TensorProto.DataType.FLOAT;
+    long d = backbone.config().embedDim();
+    switch (kind) {
+      case FEATURES -> {
+        String[] names = {"x_norm_clstoken", "x_norm_patchtokens", "x_norm_regtokens"};
+        for (int i = 0; i < features.size(); i++) {
+          g.rename(features.get(i), names[i]);
+        }
+        g.output(names[0], f32, b, d);
+        int p = backbone.config().patchSize();
+        g.output(names[1], f32, b, (long) (height / p) * (width / p), d);
+        if (features.size() > 2) {
+          g.output(names[2], f32, b, (long) backbone.config().numRegisterTokens(), d);
+        }
+      }
+      case CLASSIFICATION -> {
+        String logits = g.rename(classifier.emitOnnx(g, features.get(0), features.get(1)), "logits");
+        g.rename(g.op("Softmax", List.of(logits), attr("axis", 1L)), "probabilities");
+        long c = classifier.numClasses();
+        g.output("logits", f32, b, c);
+        g.output("probabilities", f32, b, c);
+      }
+      case SEGMENTATION -> {
+        String logits = g.rename(segmenter.emitOnnx(g, features.get(1), height, width), "logits");
+        String labels = g.op("ArgMax", List.of(logits), attr("axis", 1L), attr("keepdims", 0L));
+        g.rename(g.op("Cast", List.of(labels), attr("to", (long) TensorProto.DataType.UINT8.getNumber())), "mask");
+        g.output("logits", f32, b, (long) segmenter.numClasses(), (long) height, (long) width);
+        g.output("mask", TensorProto.DataType.UINT8, b, (long) height, (long) width);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package org.medlora.heads;
+
+import static org.medlora.onnx.OnnxGraph.attr;
+
+import java.util.List;
+import org.medlora.onnx.OnnxGraph;
+import org.medlora.onnx.OnnxOps;
+
+/** {@link ClassificationHead} as ONNX: pooled features (B, D or 2D) -> logits (B, C). */
+final class ClassificationHeadOnnx {
+
+  private ClassificationHeadOnnx() {}
+
+  static String emit(OnnxGraph g, String cls, String patches, ClassificationHead head) {
+    String x = cls;
+    if (head.pooling() == ClassificationHead.Pooling.CLS_AND_MEAN_PATCH) {
+      String mean = g.op("ReduceMean", List.of(patches), attr("axes", 1L), attr("keepdims", 0L));
+      x = g.op("Concat", List.of(cls, mean), attr("axis", 1L));
+    }
+    return OnnxOps.linear(g, x, g.initializer("head.weight", head.weight()), g.initializer("head.bias", head.bias()));
+  }
+}
