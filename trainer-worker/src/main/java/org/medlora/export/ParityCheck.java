@@ -77,7 +77,7 @@ final class ParityCheck {
     }
     if (worst > OnnxExport.TOLERANCE) {
       throw new ExportParityException(String.format(
-          "%s: the export differs from the model by %.3g (tolerance %.0e) at flat index %d: %g vs %g",
+          "%s: the export differs from the model by %.2e (tolerance %.0e) at flat index %d: %g vs %g",
           name, worst, OnnxExport.TOLERANCE, at, expected[at], actual[at]));
     }
     return worst;

@@ -14,7 +14,7 @@ final class ClassificationHeadOnnx {
   static String emit(OnnxGraph g, String cls, String patches, ClassificationHead head) {
     String x = cls;
     if (head.pooling() == ClassificationHead.Pooling.CLS_AND_MEAN_PATCH) {
-      String mean = g.op("ReduceMean", List.of(patches), attr("axes", 1L), attr("keepdims", 0L));
+      String mean = g.op("ReduceMean", List.of(patches), attr("axes", new long[] {1}), attr("keepdims", 0L));
       x = g.op("Concat", List.of(cls, mean), attr("axis", 1L));
     }
     return OnnxOps.linear(g, x, g.initializer("head.weight", head.weight()), g.initializer("head.bias", head.bias()));

@@ -1,8 +1,0 @@
-package org.medlora.contracts;
-
-/** What an exported model computes. */
-public enum ModelKind {
-  FEATURES,
-  CLASSIFICATION,
-  SEGMENTATION
-}

@@ -1,0 +1,103 @@
+package org.medlora.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.testing.ReferenceFixture.input;
+import static org.medlora.testing.ReferenceFixture.output;
+import static org.medlora.testing.TensorAssert.assertClose;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.medlora.backbone.DinoV2Backbone;
+import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.heads.ClassificationHead;
+import org.medlora.heads.SegmentationHead;
+import org.medlora.lora.PeftAdapter;
+import org.medlora.safetensors.FloatTensor;
+import org.medlora.testing.FixtureLora;
+import org.medlora.testing.ReferenceFixture;
+
+/**
+ * Fixture A through export: ONNX Runtime's outputs of each exported model against the official
+ * DINOv2 code's, within 1e-4, with and without the fixture's LoRA.
+ */
+class FixtureExportTest {
+
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private DinoV2Backbone backbone(PeftAdapter lora) throws Exception {
+    DinoV2Checkpoint ckpt = DinoV2Checkpoint.load(ReferenceFixture.file("weights_hf.safetensors"));
+    return DinoV2Backbone.fromCheckpoint(manager, ckpt, lora);
+  }
+
+  private Map<String, ParityCheck.Output> runExport(Predictor p, String inputName) throws Exception {
+    OnnxExport.Result result = OnnxExport.export(p, 224, 224, 2, 7, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= OnnxExport.TOLERANCE, result.verification().toString());
+    FloatTensor x = input(inputName);
+    return OnnxExport.run(result.model(), manager.create(x.data(), new Shape(x.shape())));
+  }
+
+  @Test
+  void featuresMatchTheReference() throws Exception {
+    var out = runExport(Predictor.features(backbone(null)), "pixel_values");
+    assertClose(output("x_norm_clstoken").data(), out.get("x_norm_clstoken").floats(), 1e-4, "x_norm_clstoken");
+    assertClose(output("x_norm_patchtokens").data(), out.get("x_norm_patchtokens").floats(), 1e-4, "x_norm_patchtokens");
+  }
+
+  @Test
+  void mergedLoraFeaturesMatchTheReferenceLoraOutputs() throws Exception {
+    DinoV2Backbone adapted = backbone(FixtureLora.adapter());
+    var out = runExport(Predictor.features(adapted), "pixel_values");
+    assertClose(output("lora.x_norm_clstoken").data(), out.get("x_norm_clstoken").floats(), 1e-4, "lora cls");
+    assertClose(output("lora.x_norm_patchtokens").data(), out.get("x_norm_patchtokens").floats(), 1e-4, "lora patches");
+    assertTrue(adapted.loraAdapters().values().stream().noneMatch(a -> a.isMerged()), "export leaves the adapters live");
+  }
+
+  @Test
+  void classifierGivesReferenceLogitsAndProbabilities() throws Exception {
+    ClassificationHead head = new ClassificationHead(64, 3, ClassificationHead.Pooling.CLS_AND_MEAN_PATCH);
+    head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
+    head.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_clsavg.weight").data());
+    head.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_clsavg.bias").data());
+    var out = runExport(Predictor.classifier(backbone(null), head), "pixel_values");
+    FloatTensor logits = output("heads.clsavg_logits");
+    assertClose(logits.data(), out.get("logits").floats(), 1e-4, "logits");
+    NDArray expected = manager.create(logits.data(), new Shape(logits.shape())).softmax(1);
+    assertClose(expected.toFloatArray(), out.get("probabilities").floats(), 1e-5, "probabilities");
+  }
+
+  @Test
+  void segmenterGivesReferenceFullResolutionLogitsAndMask() throws Exception {
+    SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
+    head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
+    head.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.weight").data());
+    head.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.bias").data());
+    var out = runExport(Predictor.segmenter(backbone(null), head), "png_pixel_values");
+    assertClose(output("png.heads.seg_logits").data(), out.get("logits").floats(), 1e-4, "png seg logits");
+    byte[] expected = ReferenceFixture.bytes("outputs.safetensors", "png.heads.seg_argmax");
+    byte[] ambiguous = ReferenceFixture.bytes("outputs.safetensors", "png.heads.seg_argmax_ambiguous");
+    byte[] mask = out.get("mask").bytes();
+    assertEquals(expected.length, mask.length);
+    for (int i = 0; i < mask.length; i++) {
+      if (ambiguous[i] == 0) {
+        assertEquals(expected[i], mask[i], "mask pixel " + i);
+      }
+    }
+  }
+}
