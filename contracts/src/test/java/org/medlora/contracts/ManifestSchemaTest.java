@@ -1,0 +1,107 @@
+package org.medlora.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ManifestSchemaTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static JsonNode schemaJson;
+  private static JsonSchema schema;
+
+  @BeforeAll
+  static void loadSchema() throws IOException {
+    try (InputStream in =
+        ManifestSchemaTest.class.getResourceAsStream("/schemas/model-manifest.schema.json")) {
+      schemaJson = MAPPER.readTree(in);
+    }
+    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaJson);
+  }
+
+  private static Set<ValidationMessage> validate(ModelManifest m) throws IOException {
+    return schema.validate(MAPPER.readTree(ManifestCodec.toJson(m)));
+  }
+
+  private static ObjectNode written(ModelManifest m) throws IOException {
+    return (ObjectNode) MAPPER.readTree(ManifestCodec.toJson(m));
+  }
+
+  /** camelCase component name to the kebab-case key the codec writes. */
+  private static String kebab(String component) {
+    return component.replaceAll("([A-Z])", "-$1").toLowerCase();
+  }
+
+  private static List<String> keysOf(Class<? extends Record> type) {
+    return Arrays.stream(type.getRecordComponents())
+        .map(RecordComponent::getName)
+        .map(ManifestSchemaTest::kebab)
+        .toList();
+  }
+
+  private static List<String> required(JsonNode objectSchema) {
+    List<String> names = new ArrayList<>();
+    objectSchema.get("required").forEach(n -> names.add(n.asText()));
+    return names;
+  }
+
+  @Test
+  void writtenManifestsSatisfyTheSchema() throws IOException {
+    assertEquals(Set.of(), validate(Manifests.segmentation()));
+    assertEquals(Set.of(), validate(Manifests.features()));
+  }
+
+  @Test
+  void theSchemaRefusesWhatTheRecordsRefuse() throws IOException {
+    ObjectNode badTask = written(Manifests.segmentation());
+    badTask.put("task", "Lungs");
+    ObjectNode loraRankOnLinear = written(Manifests.features());
+    ((ObjectNode) loraRankOnLinear.get("method")).put("lora-rank", 8);
+    ObjectNode fixedBatch = written(Manifests.features());
+    ((ObjectNode) fixedBatch.get("outputs").get(0)).putArray("dims").add(1).add(384);
+    ObjectNode oneClass = written(Manifests.segmentation());
+    oneClass.putArray("class-names").add("lung");
+    ObjectNode noOpset = written(Manifests.segmentation());
+    noOpset.remove("opset");
+    for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset)) {
+      assertFalse(schema.validate(bad).isEmpty(), bad::toString);
+    }
+  }
+
+  @Test
+  void requiredKeysAreExactlyTheRecordComponents() {
+    assertEquals(keysOf(ModelManifest.class), required(schemaJson));
+    JsonNode props = schemaJson.get("properties");
+    assertEquals(keysOf(PreprocessingSpec.class), required(props.get("preprocessing")));
+    assertEquals(keysOf(BackboneInfo.class), required(props.get("backbone")));
+    assertEquals(keysOf(MethodInfo.class), required(props.get("method")));
+    assertEquals(keysOf(DatasetInfo.class), required(props.get("dataset").get("oneOf").get(1)));
+    assertEquals(keysOf(VerificationInfo.class), required(props.get("verification")));
+    assertEquals(keysOf(TensorSpec.class), required(schemaJson.get("$defs").get("tensor")));
+  }
+
+  @Test
+  void theCodecWritesExactlyTheRecordComponentsInOrder() throws IOException {
+    List<String> keys = new ArrayList<>();
+    written(Manifests.segmentation()).fieldNames().forEachRemaining(keys::add);
+    assertEquals(keysOf(ModelManifest.class), keys);
+    assertTrue(schemaJson.get("properties").has("created-at"));
+  }
+}

@@ -1,0 +1,493 @@
+package org.medlora.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.medlora.contracts.ManifestCodec;
+import org.medlora.contracts.ModelManifest;
+
+/**
+ * A directory of published models in Triton's model-repository layout:
+ *
+ * <pre>
+ * &lt;root&gt;/&lt;task&gt;/config.pbtxt
+ * &lt;root&gt;/&lt;task&gt;/&lt;version&gt;/model.onnx
+ * &lt;root&gt;/&lt;task&gt;/&lt;version&gt;/manifest.json
+ * </pre>
+ *
+ * <p>Versions count from 1 and are immutable. A version appears under its number complete or not
+ * at all: it is written into a hidden temporary directory beside the versions, synced, checked,
+ * then renamed into place in one atomic step, so readers (and Triton) never see half a model.
+ * Several publishers, in one process or several, may publish to the same task at once; each gets
+ * its own number. Only directories named by a canonical number ({@code 3}, not {@code 03}) are
+ * versions, as for Triton; dot-names, such as the temporaries a crashed publisher leaves, are
+ * ignored.
+ *
+ * <p>Opening a version checks it: the manifest parses, names this task and version, and the
+ * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}.
+ */
+public final class ModelStore {
+
+  static final String MODEL_FILE = "model.onnx";
+  static final String MANIFEST_FILE = "manifest.json";
+  static final String CONFIG_FILE = "config.pbtxt";
+  static final String TEMP_PREFIX = ".tmp-";
+
+  /** Canonical decimal, at most 9 digits so every version fits an int. */
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
+
+  private static final int MAX_VERSION = 999_999_999;
+
+  /** Manifests are a few KB; anything this large is not one. */
+  private static final long MAX_MANIFEST_BYTES = 1L << 20;
+
+  /** Bounds the retries when publishers race for numbers; each retry means another one won. */
+  private static final int MAX_ATTEMPTS = 1000;
+
+  /** Called with the chosen number just before the rename; lets tests lose a race on purpose. */
+  @FunctionalInterface
+  interface RenameHook {
+    void beforeRename(int version) throws IOException;
+  }
+
+  private final Path root;
+  private final RenameHook renameHook;
+
+  /** A store at {@code root}, which is created by the first {@code publish}. */
+  public ModelStore(Path root) {
+    this(root, version -> {});
+  }
+
+  ModelStore(Path root, RenameHook renameHook) {
+    this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+    this.renameHook = Objects.requireNonNull(renameHook, "renameHook");
+  }
+
+  /** The store's directory. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Publishes {@code modelOnnx} as the next version of {@code task}; see {@link #publish(String,
+   * Path, ModelManifest)}.
+   */
+  public PublishedModel publish(String task, byte[] modelOnnx, ModelManifest manifest)
+      throws IOException {
+    Objects.requireNonNull(modelOnnx, "modelOnnx");
+    if (modelOnnx.length == 0) {
+      throw new IllegalArgumentException("modelOnnx is empty (0 bytes); expected an ONNX model");
+    }
+    return publish(task, manifest, out -> out.write(modelOnnx));
+  }
+
+  /**
+   * Publishes the file {@code modelOnnx} as the next version of {@code task}: the number after the
+   * highest existing one. The manifest's {@code version} and {@code modelSha256} are replaced by
+   * the number given and the digest of the bytes written; everything else is kept. Also rewrites
+   * {@code <task>/config.pbtxt} from the newest version's manifest.
+   *
+   * @throws IllegalArgumentException if {@code task} is not a valid task name or differs from the
+   *     manifest's, or the model is empty
+   * @throws IOException if writing fails (then no version was created), or if the version was
+   *     created but {@code config.pbtxt} could not be updated (the message says so)
+   */
+  public PublishedModel publish(String task, Path modelOnnx, ModelManifest manifest)
+      throws IOException {
+    Objects.requireNonNull(modelOnnx, "modelOnnx");
+    if (!Files.isRegularFile(modelOnnx)) {
+      throw new NoSuchFileException(modelOnnx.toString(), null, "no model file to publish");
+    }
+    if (Files.size(modelOnnx) == 0) {
+      throw new IllegalArgumentException(
+          modelOnnx + " is empty (0 bytes); expected an ONNX model");
+    }
+    return publish(task, manifest, out -> copy(modelOnnx, out));
+  }
+
+  /** Published version numbers of {@code task}, ascending; empty if there are none. */
+  public List<Integer> versions(String task) throws IOException {
+    ModelManifest.checkTask(task);
+    return versionsIn(root.resolve(task));
+  }
+
+  /** Tasks that have at least one published version, sorted. */
+  public Set<String> tasks() throws IOException {
+    Set<String> tasks = new TreeSet<>();
+    for (Path dir : list(root)) {
+      String name = dir.getFileName().toString();
+      if (isTaskName(name) && Files.isDirectory(dir) && !versionsIn(dir).isEmpty()) {
+        tasks.add(name);
+      }
+    }
+    return Collections.unmodifiableSet(tasks);
+  }
+
+  /**
+   * The newest version of {@code task}, verified, or empty if none was published.
+   *
+   * @throws CorruptModelException if the newest version fails its checks: an older one is not
+   *     served in its place silently
+   */
+  public Optional<PublishedModel> latest(String task) throws IOException {
+    List<Integer> versions = versions(task);
+    if (versions.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(open(task, versions.get(versions.size() - 1)));
+  }
+
+  /**
+   * Opens and verifies one version.
+   *
+   * @throws NoSuchFileException if there is no such version
+   * @throws CorruptModelException if it fails its checks
+   */
+  public PublishedModel open(String task, int version) throws IOException {
+    ModelManifest.checkTask(task);
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1, got " + version);
+    }
+    Path dir = root.resolve(task).resolve(Integer.toString(version));
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(
+          dir.toString(), null,
+          "no version " + version + " of task " + task + "; published: " + versions(task));
+    }
+    return verify(dir, task, version);
+  }
+
+  /**
+   * Opens and verifies the version in {@code versionDir}, a {@code <task>/<version>} directory of
+   * this store or of a copy of it.
+   *
+   * @throws IllegalArgumentException if the path is not shaped like {@code <task>/<version>}
+   * @throws NoSuchFileException if the directory does not exist
+   * @throws CorruptModelException if it fails its checks
+   */
+  public PublishedModel open(Path versionDir) throws IOException {
+    Path dir = versionDir.toAbsolutePath().normalize();
+    Path parent = dir.getParent();
+    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+    String task = parent == null || parent.getFileName() == null
+        ? "" : parent.getFileName().toString();
+    if (!VERSION.matcher(name).matches() || !isTaskName(task)) {
+      throw new IllegalArgumentException(
+          "expected a <task>/<version> directory such as lungs/3, got " + versionDir);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "no such version directory");
+    }
+    return verify(dir, task, Integer.parseInt(name));
+  }
+
+  // ---- publishing ----
+
+  /** Writes the model bytes to a stream; called once. */
+  @FunctionalInterface
+  private interface ModelSource {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private PublishedModel publish(String task, ModelManifest manifest, ModelSource source)
+      throws IOException {
+    ModelManifest.checkTask(task);
+    Objects.requireNonNull(manifest, "manifest");
+    if (!manifest.task().equals(task)) {
+      throw new IllegalArgumentException(
+          "the manifest is for task " + manifest.task() + ", not " + task);
+    }
+    Path taskDir = root.resolve(task);
+    Files.createDirectories(taskDir);
+    // Inside the task directory, so the final rename stays on one file system and is atomic.
+    Path temp = taskDir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Files.createDirectory(temp);
+    boolean renamed = false;
+    try {
+      String sha = writeModel(temp.resolve(MODEL_FILE), source);
+      ModelManifest withSha = manifest.withModelSha256(sha);
+      int version = nextVersion(taskDir);
+      for (int attempt = 1; ; attempt++) {
+        ModelManifest m = withSha.withVersion(version);
+        writeManifest(temp.resolve(MANIFEST_FILE), m);
+        syncDirectory(temp);
+        Path target = taskDir.resolve(Integer.toString(version));
+        if (tryRename(temp, target, version)) {
+          renamed = true;
+          syncDirectory(taskDir);
+          updateConfig(taskDir, m);
+          return new PublishedModel(task, version, target, target.resolve(MODEL_FILE), m);
+        }
+        if (attempt == MAX_ATTEMPTS) {
+          throw new IOException(
+              "gave up publishing " + task + " after " + attempt + " version numbers were "
+                  + "taken by other publishers; last tried " + version);
+        }
+        version = Math.max(version + 1, nextVersion(taskDir));
+      }
+    } finally {
+      if (!renamed) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** Writes, syncs and re-reads the model; returns its digest. */
+  private static String writeModel(Path file, ModelSource source) throws IOException {
+    MessageDigest digest = Sha256.newDigest();
+    try (FileChannel channel = FileChannel.open(file, CREATE_NEW, WRITE);
+        OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest)) {
+      source.writeTo(out);
+      channel.force(true);
+    }
+    String written = Sha256.hex(digest);
+    String reread = Sha256.of(file);
+    if (!written.equals(reread)) {
+      throw new IOException(
+          file + ": wrote sha256 " + written + " but read back sha256 " + reread
+              + "; the disk or file system is failing, publish again elsewhere");
+    }
+    return written;
+  }
+
+  /** Writes, syncs and re-reads the manifest; overwrites, since the file is still private. */
+  private static void writeManifest(Path file, ModelManifest m) throws IOException {
+    byte[] json = ManifestCodec.toJson(m).getBytes(UTF_8);
+    try (FileChannel channel = FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING)) {
+      writeFully(channel, json);
+      channel.force(true);
+    }
+    ModelManifest back = readManifest(file);
+    if (!back.equals(m)) {
+      throw new IOException(
+          file + ": read back a manifest that differs from the one written; the disk or file "
+              + "system is failing, publish again elsewhere");
+    }
+  }
+
+  /**
+   * Renames the finished temporary directory to its version number; false if that number is
+   * taken, so the caller tries the next one. Never replaces an existing version.
+   */
+  private boolean tryRename(Path temp, Path target, int version) throws IOException {
+    if (Files.exists(target, NOFOLLOW_LINKS)) {
+      return false;
+    }
+    renameHook.beforeRename(version);
+    try {
+      // rename(2): a non-empty directory, which every version is, is never replaced.
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      if (Files.exists(target, NOFOLLOW_LINKS)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private int nextVersion(Path taskDir) throws IOException {
+    List<Integer> versions = versionsIn(taskDir);
+    int next = versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1;
+    if (next > MAX_VERSION) {
+      throw new IOException(taskDir + " already holds version " + MAX_VERSION
+          + ", the highest this store numbers; publish under a new task name");
+    }
+    return next;
+  }
+
+  /**
+   * Rewrites config.pbtxt from the newest version's manifest. Publishers race, so this repeats
+   * until the version rendered is still the newest after the write: whoever writes last then
+   * wrote the newest, because any newer version's publisher writes again after its rename.
+   */
+  private void updateConfig(Path taskDir, ModelManifest published) throws IOException {
+    try {
+      ModelManifest rendered = published;
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        int newest = newestVersion(taskDir);
+        if (newest != rendered.version()) {
+          Path dir = taskDir.resolve(Integer.toString(newest));
+          rendered = checkedManifest(dir, taskDir.getFileName().toString(), newest);
+        }
+        writeAtomically(taskDir.resolve(CONFIG_FILE), TritonConfig.render(rendered));
+        if (newestVersion(taskDir) == rendered.version()) {
+          return;
+        }
+      }
+      throw new IOException("other publishers kept adding versions");
+    } catch (IOException e) {
+      throw new IOException(
+          "version " + published.version() + " of task " + published.task() + " is published, "
+              + "but " + taskDir.resolve(CONFIG_FILE) + " was not updated: " + e.getMessage(), e);
+    }
+  }
+
+  private int newestVersion(Path taskDir) throws IOException {
+    List<Integer> versions = versionsIn(taskDir);
+    return versions.get(versions.size() - 1);
+  }
+
+  /** Temporary file, sync, atomic rename: readers see the old file or the new, never a mix. */
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+        writeFully(channel, text.getBytes(UTF_8));
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(file.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void writeFully(FileChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+  }
+
+  private static void copy(Path from, OutputStream to) throws IOException {
+    byte[] buffer = new byte[Sha256.BUFFER_BYTES];
+    try (InputStream in = Files.newInputStream(from)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        to.write(buffer, 0, n);
+      }
+    }
+  }
+
+  /** Makes renames and new entries in {@code dir} durable. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms (Windows) cannot open a directory; their file systems journal renames.
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // Left behind, it is a dot-directory that readers ignore.
+    }
+  }
+
+  // ---- reading ----
+
+  private static PublishedModel verify(Path dir, String task, int version) throws IOException {
+    ModelManifest m = checkedManifest(dir, task, version);
+    Path model = dir.resolve(MODEL_FILE);
+    if (!Files.isRegularFile(model)) {
+      throw new CorruptModelException(
+          model, "the model file with sha256 " + m.modelSha256() + " named in " + MANIFEST_FILE,
+          "no such file");
+    }
+    String sha = Sha256.of(model);
+    if (!sha.equals(m.modelSha256())) {
+      throw new CorruptModelException(
+          model, "sha256 " + m.modelSha256() + " (from " + MANIFEST_FILE + ")", "sha256 " + sha);
+    }
+    return new PublishedModel(task, version, dir, model, m);
+  }
+
+  /** The manifest in {@code dir}, which must parse and name {@code task} and {@code version}. */
+  private static ModelManifest checkedManifest(Path dir, String task, int version)
+      throws IOException {
+    ModelManifest m = readManifest(dir.resolve(MANIFEST_FILE));
+    if (!m.task().equals(task) || m.version() != version) {
+      throw new CorruptModelException(
+          dir.resolve(MANIFEST_FILE),
+          "task " + task + " version " + version + " (from the directory)",
+          "task " + m.task() + " version " + m.version());
+    }
+    return m;
+  }
+
+  private static ModelManifest readManifest(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new CorruptModelException(file, "a " + MANIFEST_FILE + " file", "no such file");
+    }
+    long size = Files.size(file);
+    if (size > MAX_MANIFEST_BYTES) {
+      throw new CorruptModelException(
+          file, "at most " + MAX_MANIFEST_BYTES + " bytes of JSON", size + " bytes");
+    }
+    String json;
+    try {
+      json = UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      throw new CorruptModelException(file, "UTF-8 text", "bytes that are not UTF-8", e);
+    }
+    try {
+      return ManifestCodec.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptModelException(file, "a valid model manifest", e.getMessage(), e);
+    }
+  }
+
+  private static List<Integer> versionsIn(Path taskDir) throws IOException {
+    List<Integer> versions = new ArrayList<>();
+    for (Path p : list(taskDir)) {
+      String name = p.getFileName().toString();
+      if (VERSION.matcher(name).matches() && Files.isDirectory(p)) {
+        versions.add(Integer.parseInt(name));
+      }
+    }
+    Collections.sort(versions);
+    return versions;
+  }
+
+  /** Entries of {@code dir}; none if it does not exist. */
+  private static List<Path> list(Path dir) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(entries::add);
+    } catch (NoSuchFileException e) {
+      // Nothing published there yet.
+    }
+    return entries;
+  }
+
+  private static boolean isTaskName(String name) {
+    try {
+      ModelManifest.checkTask(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}
