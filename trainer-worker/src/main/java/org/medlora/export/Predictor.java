@@ -15,6 +15,7 @@ import org.medlora.contracts.ModelKind;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.heads.Upsampling;
+import org.medlora.heads.UpsamplingDecoder;
 import org.medlora.onnx.OnnxGraph;
 
 /**
@@ -37,24 +38,28 @@ public final class Predictor {
   private final DinoV2Backbone backbone;
   private final ClassificationHead classifier;
   private final SegmentationHead segmenter;
+  private final UpsamplingDecoder decoder;
 
-  private Predictor(ModelKind kind, DinoV2Backbone backbone, ClassificationHead c, SegmentationHead s) {
+  private Predictor(ModelKind kind, DinoV2Backbone backbone, ClassificationHead c, SegmentationHead s,
+      UpsamplingDecoder decoder) {
     this.kind = kind;
     this.backbone = backbone;
     this.classifier = c;
     this.segmenter = s;
+    this.decoder = decoder;
   }
 
   public static Predictor features(DinoV2Backbone backbone) {
-    return new Predictor(ModelKind.FEATURES, backbone, null, null);
+    return new Predictor(ModelKind.FEATURES, backbone, null, null, null);
   }
 
   public static Predictor classifier(DinoV2Backbone backbone, ClassificationHead head) {
-    return new Predictor(ModelKind.CLASSIFICATION, backbone, head, null);
+    return new Predictor(ModelKind.CLASSIFICATION, backbone, head, null, null);
   }
 
-  public static Predictor segmenter(DinoV2Backbone backbone, SegmentationHead head) {
-    return new Predictor(ModelKind.SEGMENTATION, backbone, null, head);
+  /** A segmenter; {@code decoder} may be null, and the patch logits are then upsampled bilinearly. */
+  public static Predictor segmenter(DinoV2Backbone backbone, SegmentationHead head, UpsamplingDecoder decoder) {
+    return new Predictor(ModelKind.SEGMENTATION, backbone, null, head, decoder);
   }
 
   public ModelKind kind() {
@@ -87,7 +92,10 @@ public final class Predictor {
         NDArray patchLogits = segmenter.forward(ps, features, false).head();
         long h = pixels.getShape().get(2);
         long w = pixels.getShape().get(3);
-        NDArray logits = Upsampling.bilinear(patchLogits, (int) h, (int) w);
+        NDArray logits =
+            decoder == null
+                ? Upsampling.bilinear(patchLogits, (int) h, (int) w)
+                : decoder.forward(ps, new NDList(pixels, patchLogits), false).head();
         out.put("logits", logits);
         out.put("mask", logits.argMax(1).toType(DataType.UINT8, false));
       }
@@ -123,7 +131,14 @@ public final class Predictor {
         g.output("probabilities", f32, b, c);
       }
       case SEGMENTATION -> {
-        String logits = g.rename(segmenter.emitOnnx(g, features.get(1), height, width), "logits");
+        String patchLogits = segmenter.emitOnnx(g, features.get(1));
+        int gh = segmenter.gridHeight();
+        int gw = segmenter.gridWidth();
+        String pixelLogits =
+            decoder == null
+                ? Upsampling.emitOnnx(g, patchLogits, gh, gw, height, width)
+                : decoder.emitOnnx(g, pixels, patchLogits, height, width, gh, gw);
+        String logits = g.rename(pixelLogits, "logits");
         String labels = g.op("ArgMax", List.of(logits), attr("axis", 1L), attr("keepdims", 0L));
         g.rename(g.op("Cast", List.of(labels), attr("to", (long) TensorProto.DataType.UINT8.getNumber())), "mask");
         g.output("logits", f32, b, (long) segmenter.numClasses(), (long) height, (long) width);

@@ -41,13 +41,9 @@ public final class SegmentationHead extends AbstractBlock {
                 .optShape(new Shape(numClasses)).build());
   }
 
-  /**
-   * Appends this head and the bilinear upsampling to an ONNX graph; returns the pixel logits
-   * (B, C, height, width).
-   */
-  public String emitOnnx(OnnxGraph graph, String patches, int height, int width) {
-    String logits = SegmentationHeadOnnx.patchLogits(graph, patches, this);
-    return SegmentationHeadOnnx.upsample(graph, logits, gridHeight, gridWidth, height, width);
+  /** Appends this head to an ONNX graph; returns the patch logits (B, C, gh, gw). */
+  public String emitOnnx(OnnxGraph graph, String patches) {
+    return SegmentationHeadOnnx.patchLogits(graph, patches, this);
   }
 
   public int numClasses() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.medlora.imaging.Bilinear;
+import org.medlora.onnx.OnnxGraph;
 
 /**
  * Bilinear resizing of logit maps with PyTorch's align_corners=False rule, the same weights the
@@ -24,5 +25,10 @@ public final class Upsampling {
     NDArray cols = m.create(Bilinear.matrix(w, width), new Shape(width, w));
     // (height, h) @ (B, C, h, w) @ (w, width)
     return rows.matMul(logits).matMul(cols.transpose());
+  }
+
+  /** {@link #bilinear} as ONNX nodes: (B, C, h, w) -> (B, C, height, width). */
+  public static String emitOnnx(OnnxGraph graph, String logits, int h, int w, int height, int width) {
+    return UpsamplingOnnx.bilinear(graph, logits, h, w, height, width);
   }
 }

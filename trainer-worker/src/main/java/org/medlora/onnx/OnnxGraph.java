@@ -73,6 +73,11 @@ public final class OnnxGraph {
     return name;
   }
 
+  /** Whether a value of that name exists, e.g. a shared constant emitted earlier. */
+  public boolean contains(String name) {
+    return names.contains(name);
+  }
+
   /** A parameter's current values as a float32 constant named {@code name}. */
   public String initializer(String name, Parameter parameter) {
     NDArray array = parameter.getArray();

@@ -18,6 +18,7 @@ import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
+import org.medlora.heads.UpsamplingDecoder;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.safetensors.FloatTensor;
 import org.medlora.testing.FixtureLora;
@@ -83,12 +84,25 @@ class FixtureExportTest {
   }
 
   @Test
+  void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
+    SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
+    head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
+    UpsamplingDecoder decoder = new UpsamplingDecoder(3, UpsamplingDecoder.DEFAULT_CHANNELS);
+    decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
+    // A non-zero output convolution, as after training, so the decoder's path counts.
+    decoder.getParameters().values().forEach(p -> p.getArray().set(manager.randomNormal(p.getShape()).mul(0.1f).toFloatArray()));
+    OnnxExport.Result result = OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, 2, 3, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= OnnxExport.TOLERANCE, result.verification().toString());
+    assertEquals(0, result.verification().argmaxMismatches());
+  }
+
+  @Test
   void segmenterGivesReferenceFullResolutionLogitsAndMask() throws Exception {
     SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
     head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
     head.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.weight").data());
     head.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.bias").data());
-    var out = runExport(Predictor.segmenter(backbone(null), head), "png_pixel_values");
+    var out = runExport(Predictor.segmenter(backbone(null), head, null), "png_pixel_values");
     assertClose(output("png.heads.seg_logits").data(), out.get("logits").floats(), 1e-4, "png seg logits");
     byte[] expected = ReferenceFixture.bytes("outputs.safetensors", "png.heads.seg_argmax");
     byte[] ambiguous = ReferenceFixture.bytes("outputs.safetensors", "png.heads.seg_argmax_ambiguous");
