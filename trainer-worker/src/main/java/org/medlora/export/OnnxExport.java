@@ -3,11 +3,6 @@ package org.medlora.export;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;
 import org.medlora.onnx.OnnxGraph;
@@ -70,17 +65,9 @@ public final class OnnxExport {
   }
 
   /** Runs the model in ONNX Runtime (CPU) on the probe; outputs by name. */
-  static Map<String, ParityCheck.Output> run(byte[] model, NDArray probe) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = env.createSession(model, options)) {
-      FloatBuffer data = FloatBuffer.wrap(probe.toFloatArray());
-      try (OnnxTensor input = OnnxTensor.createTensor(env, data, probe.getShape().getShape());
-          OrtSession.Result result = session.run(Map.of(Predictor.INPUT, input))) {
-        return ParityCheck.copy(result);
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime could not run the exported graph: " + e.getMessage(), e);
+  static Map<String, OrtModel.Tensor> run(byte[] model, NDArray probe) {
+    try (OrtModel ort = OrtModel.load(model)) {
+      return ort.run(probe.toFloatArray(), probe.getShape().getShape());
     }
   }
 }

@@ -1,15 +1,7 @@
 package org.medlora.export;
 
 import ai.djl.ndarray.NDArray;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OnnxJavaType;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Output-by-output comparison of ONNX Runtime results with the DJL forward. */
@@ -17,30 +9,7 @@ final class ParityCheck {
 
   private ParityCheck() {}
 
-  /** One ONNX Runtime output copied off the native side: float or uint8 values. */
-  record Output(long[] shape, float[] floats, byte[] bytes) {}
-
-  static Map<String, Output> copy(OrtSession.Result result) throws OrtException {
-    Map<String, Output> out = new LinkedHashMap<>();
-    for (Map.Entry<String, OnnxValue> e : result) {
-      OnnxTensor t = (OnnxTensor) e.getValue();
-      long[] shape = t.getInfo().getShape();
-      if (t.getInfo().type == OnnxJavaType.FLOAT) {
-        FloatBuffer fb = t.getFloatBuffer();
-        float[] f = new float[fb.remaining()];
-        fb.get(f);
-        out.put(e.getKey(), new Output(shape, f, null));
-      } else {
-        ByteBuffer bb = t.getByteBuffer();
-        byte[] b = new byte[bb.remaining()];
-        bb.get(b);
-        out.put(e.getKey(), new Output(shape, null, b));
-      }
-    }
-    return out;
-  }
-
-  static Verification compare(Map<String, NDArray> expected, Map<String, Output> actual, int batch)
+  static Verification compare(Map<String, NDArray> expected, Map<String, OrtModel.Tensor> actual, int batch)
       throws ExportParityException {
     if (!expected.keySet().equals(actual.keySet())) {
       throw new ExportParityException(
@@ -50,7 +19,7 @@ final class ParityCheck {
     long mismatches = 0;
     for (Map.Entry<String, NDArray> e : expected.entrySet()) {
       String name = e.getKey();
-      Output got = actual.get(name);
+      OrtModel.Tensor got = actual.get(name);
       long[] shape = e.getValue().getShape().getShape();
       if (!Arrays.equals(shape, got.shape())) {
         throw new ExportParityException(

@@ -7,11 +7,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.TensorSpec;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.heads.Upsampling;
@@ -103,47 +105,66 @@ public final class Predictor {
     return out;
   }
 
+  /** The model's outputs, batch dimension -1, as the manifest and the graph declare them. */
+  public List<TensorSpec> outputs(int height, int width) {
+    long d = backbone.config().embedDim();
+    List<TensorSpec> out = new ArrayList<>();
+    switch (kind) {
+      case FEATURES -> {
+        int p = backbone.config().patchSize();
+        out.add(new TensorSpec("x_norm_clstoken", "float32", List.of(-1L, d)));
+        out.add(new TensorSpec("x_norm_patchtokens", "float32", List.of(-1L, (long) (height / p) * (width / p), d)));
+        int r = backbone.config().numRegisterTokens();
+        if (r > 0) {
+          out.add(new TensorSpec("x_norm_regtokens", "float32", List.of(-1L, (long) r, d)));
+        }
+      }
+      case CLASSIFICATION -> {
+        long c = classifier.numClasses();
+        out.add(new TensorSpec("logits", "float32", List.of(-1L, c)));
+        out.add(new TensorSpec("probabilities", "float32", List.of(-1L, c)));
+      }
+      case SEGMENTATION -> {
+        long c = segmenter.numClasses();
+        out.add(new TensorSpec("logits", "float32", List.of(-1L, c, (long) height, (long) width)));
+        out.add(new TensorSpec("mask", "uint8", List.of(-1L, (long) height, (long) width)));
+      }
+    }
+    return out;
+  }
+
   /** Appends the whole predictor for a fixed (height, width) input and declares its outputs. */
   void emit(OnnxGraph g, int height, int width) {
     String pixels = g.input(INPUT, OnnxGraph.BATCH, 3L, (long) height, (long) width);
     List<String> features = backbone.emitOnnx(g, pixels, height, width);
-    String b = OnnxGraph.BATCH;
-    TensorProto.DataType f32 = TensorProto.DataType.FLOAT;
-    long d = backbone.config().embedDim();
+    List<String> values = new ArrayList<>();
     switch (kind) {
-      case FEATURES -> {
-        String[] names = {"x_norm_clstoken", "x_norm_patchtokens", "x_norm_regtokens"};
-        for (int i = 0; i < features.size(); i++) {
-          g.rename(features.get(i), names[i]);
-        }
-        g.output(names[0], f32, b, d);
-        int p = backbone.config().patchSize();
-        g.output(names[1], f32, b, (long) (height / p) * (width / p), d);
-        if (features.size() > 2) {
-          g.output(names[2], f32, b, (long) backbone.config().numRegisterTokens(), d);
-        }
-      }
+      case FEATURES -> values.addAll(features);
       case CLASSIFICATION -> {
-        String logits = g.rename(classifier.emitOnnx(g, features.get(0), features.get(1)), "logits");
-        g.rename(g.op("Softmax", List.of(logits), attr("axis", 1L)), "probabilities");
-        long c = classifier.numClasses();
-        g.output("logits", f32, b, c);
-        g.output("probabilities", f32, b, c);
+        String logits = classifier.emitOnnx(g, features.get(0), features.get(1));
+        values.add(logits);
+        values.add(g.op("Softmax", List.of(logits), attr("axis", 1L)));
       }
       case SEGMENTATION -> {
         String patchLogits = segmenter.emitOnnx(g, features.get(1));
         int gh = segmenter.gridHeight();
         int gw = segmenter.gridWidth();
-        String pixelLogits =
+        String logits =
             decoder == null
                 ? Upsampling.emitOnnx(g, patchLogits, gh, gw, height, width)
                 : decoder.emitOnnx(g, pixels, patchLogits, height, width, gh, gw);
-        String logits = g.rename(pixelLogits, "logits");
+        values.add(logits);
         String labels = g.op("ArgMax", List.of(logits), attr("axis", 1L), attr("keepdims", 0L));
-        g.rename(g.op("Cast", List.of(labels), attr("to", (long) TensorProto.DataType.UINT8.getNumber())), "mask");
-        g.output("logits", f32, b, (long) segmenter.numClasses(), (long) height, (long) width);
-        g.output("mask", TensorProto.DataType.UINT8, b, (long) height, (long) width);
+        values.add(g.op("Cast", List.of(labels), attr("to", (long) TensorProto.DataType.UINT8.getNumber())));
       }
+    }
+    List<TensorSpec> specs = outputs(height, width);
+    for (int i = 0; i < specs.size(); i++) {
+      TensorSpec spec = specs.get(i);
+      Object[] dims = spec.dims().stream().map(v -> v < 0 ? (Object) OnnxGraph.BATCH : (Object) v).toArray();
+      TensorProto.DataType type =
+          spec.dtype().equals("uint8") ? TensorProto.DataType.UINT8 : TensorProto.DataType.FLOAT;
+      g.output(g.rename(values.get(i), spec.name()), type, dims);
     }
   }
 }

@@ -14,6 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.medlora.onnx.OnnxGraph;
 
@@ -30,11 +33,14 @@ import org.medlora.onnx.OnnxGraph;
  */
 public final class UpsamplingDecoder extends AbstractBlock {
 
+  static final String PREFIX = "decoder.";
+
   /** Channels per level, finest first: small enough for CPU training at 448x448. */
   public static final int[] DEFAULT_CHANNELS = {16, 32, 64, 64};
 
   private final int numClasses;
   private final int[] channels;
+  private final Map<String, Parameter> named = new LinkedHashMap<>();
   private final List<Parameter[]> encoder = new ArrayList<>();
   private final List<Parameter[]> decoder = new ArrayList<>();
   private final Parameter[] out;
@@ -62,7 +68,22 @@ public final class UpsamplingDecoder extends AbstractBlock {
         .optInitializer(init).optShape(new Shape(outChannels, inChannels, kernel, kernel)).build());
     Parameter b = addParameter(Parameter.builder().setName(name + "_bias").setType(Parameter.Type.BIAS)
         .optShape(new Shape(outChannels)).build());
+    named.put(PREFIX + name + ".weight", w);
+    named.put(PREFIX + name + ".bias", b);
     return new Parameter[] {w, b};
+  }
+
+  /**
+   * Every parameter under its file and ONNX initializer name ({@code decoder.enc0.weight}), the
+   * one naming table for saving, loading and export.
+   */
+  public Map<String, Parameter> namedParameters() {
+    return Collections.unmodifiableMap(named);
+  }
+
+  /** Channels per level, finest first. */
+  public int[] channels() {
+    return channels.clone();
   }
 
   public int numClasses() {
@@ -119,18 +140,6 @@ public final class UpsamplingDecoder extends AbstractBlock {
   /** Appends the decoder to an ONNX graph; returns the pixel logits (B, C, H, W). */
   public String emitOnnx(OnnxGraph g, String image, String logits, int height, int width, int gh, int gw) {
     return UpsamplingDecoderOnnx.emit(g, image, logits, this, height, width, gh, gw);
-  }
-
-  List<Parameter[]> encoderConvs() {
-    return encoder;
-  }
-
-  List<Parameter[]> decoderConvs() {
-    return decoder;
-  }
-
-  Parameter[] outConv() {
-    return out;
   }
 
   @Override

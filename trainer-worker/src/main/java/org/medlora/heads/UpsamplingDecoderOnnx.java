@@ -2,7 +2,6 @@ package org.medlora.heads;
 
 import static org.medlora.onnx.OnnxGraph.attr;
 
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import org.medlora.onnx.OnnxGraph;
@@ -21,20 +20,19 @@ final class UpsamplingDecoderOnnx {
       if (i > 0) {
         x = g.op("MaxPool", List.of(x), attr("kernel_shape", 2L, 2L), attr("strides", 2L, 2L));
       }
-      x = conv(g, x, decoder.encoderConvs().get(i), "decoder.enc" + i);
+      x = conv(g, x, decoder, "decoder.enc" + i);
       features.add(x);
     }
     int coarseH = height >> (levels - 1);
     int coarseW = width >> (levels - 1);
     String d = concat(g, UpsamplingOnnx.bilinear(g, logits, gh, gw, coarseH, coarseW), features.get(levels - 1));
-    d = conv(g, d, decoder.decoderConvs().get(levels - 1), "decoder.dec" + (levels - 1));
+    d = conv(g, d, decoder, "decoder.dec" + (levels - 1));
     for (int i = levels - 2; i >= 0; i--) {
       String up = UpsamplingOnnx.bilinear(g, d, height >> (i + 1), width >> (i + 1), height >> i, width >> i);
-      d = conv(g, concat(g, up, features.get(i)), decoder.decoderConvs().get(i), "decoder.dec" + i);
+      d = conv(g, concat(g, up, features.get(i)), decoder, "decoder.dec" + i);
     }
-    Parameter[] out = decoder.outConv();
-    String correction = g.op("Conv", List.of(d, g.initializer("decoder.out.weight", out[0]),
-        g.initializer("decoder.out.bias", out[1])));
+    String correction = g.op("Conv", List.of(d, param(g, decoder, "decoder.out.weight"),
+        param(g, decoder, "decoder.out.bias")));
     return g.op("Add", List.of(UpsamplingOnnx.bilinear(g, logits, gh, gw, height, width), correction));
   }
 
@@ -42,9 +40,13 @@ final class UpsamplingDecoderOnnx {
     return g.op("Concat", List.of(a, b), attr("axis", 1L));
   }
 
+  private static String param(OnnxGraph g, UpsamplingDecoder decoder, String key) {
+    return g.initializer(key, decoder.namedParameters().get(key));
+  }
+
   /** 3x3 convolution with padding 1, then ReLU. */
-  private static String conv(OnnxGraph g, String x, Parameter[] conv, String key) {
-    String y = g.op("Conv", List.of(x, g.initializer(key + ".weight", conv[0]), g.initializer(key + ".bias", conv[1])),
+  private static String conv(OnnxGraph g, String x, UpsamplingDecoder decoder, String key) {
+    String y = g.op("Conv", List.of(x, param(g, decoder, key + ".weight"), param(g, decoder, key + ".bias")),
         attr("pads", 1L, 1L, 1L, 1L));
     return g.op("Relu", List.of(y));
   }

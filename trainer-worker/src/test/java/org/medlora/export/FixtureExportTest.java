@@ -47,7 +47,7 @@ class FixtureExportTest {
     return DinoV2Backbone.fromCheckpoint(manager, ckpt, lora);
   }
 
-  private Map<String, ParityCheck.Output> runExport(Predictor p, String inputName) throws Exception {
+  private Map<String, OrtModel.Tensor> runExport(Predictor p, String inputName) throws Exception {
     OnnxExport.Result result = OnnxExport.export(p, 224, 224, 2, 7, Map.of());
     assertTrue(result.verification().maxAbsDiff() <= OnnxExport.TOLERANCE, result.verification().toString());
     FloatTensor x = input(inputName);

@@ -1,0 +1,40 @@
+package org.medlora.export;
+
+import java.util.List;
+import java.util.Map;
+import org.medlora.contracts.DatasetInfo;
+import org.medlora.contracts.MethodInfo;
+
+/**
+ * Everything about an export that the model itself does not know: where it goes and how it was
+ * made, for the manifest's provenance.
+ *
+ * @param task store task name
+ * @param height model input height
+ * @param width model input width
+ * @param classNames class names, background first for segmentation; empty for features
+ * @param checkpointFile file name of the backbone checkpoint (never a full path)
+ * @param checkpointSha256 its SHA-256
+ * @param method how the backbone was adapted
+ * @param training hyper-parameters, in order; empty when not trained here
+ * @param metrics evaluation results; empty when not evaluated
+ * @param dataset the training data, or null
+ */
+public record ExportSpec(
+    String task,
+    int height,
+    int width,
+    List<String> classNames,
+    String checkpointFile,
+    String checkpointSha256,
+    MethodInfo method,
+    Map<String, String> training,
+    Map<String, Double> metrics,
+    DatasetInfo dataset) {
+
+  public ExportSpec {
+    classNames = List.copyOf(classNames);
+    training = Map.copyOf(training);
+    metrics = Map.copyOf(metrics);
+  }
+}
