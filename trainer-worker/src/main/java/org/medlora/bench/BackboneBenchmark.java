@@ -20,10 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
+import org.medlora.export.ExportParityException;
+import org.medlora.export.OnnxExport;
+import org.medlora.export.OrtModel;
+import org.medlora.export.Predictor;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.lora.LoraConfig;
 import org.medlora.training.BackboneWithHead;
@@ -170,6 +175,47 @@ public final class BackboneBenchmark {
       }
     }
     return ms;
+  }
+
+  /**
+   * An exported segmenter (backbone + linear head, bilinear upsampling, mask) in ONNX Runtime
+   * against the DJL forward of the same weights, timed alternately at each batch size.
+   */
+  public List<Result> exported(int size, int batch) throws ExportParityException {
+    Engine.getInstance().setRandomSeed(0);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).build();
+      backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
+      int grid = config.gridSize(size);
+      SegmentationHead head = new SegmentationHead(config.embedDim(), 2, grid, grid);
+      head.initialize(manager, DataType.FLOAT32, new Shape(1, config.embedDim()));
+      Predictor predictor = Predictor.segmenter(backbone, head, null);
+      byte[] model = OnnxExport.export(predictor, size, size, 1, 0, Map.of()).model();
+      NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
+      float[] data = pixels.toFloatArray();
+      long[] shape = pixels.getShape().getShape();
+      try (OrtModel ort = OrtModel.load(model)) {
+        Supplier<NDArray> djl = () -> predictor.forward(pixels).get("logits");
+        long djlPeak = peakOf(djl);
+        PeakMemory.reset();
+        ort.run(data, shape);
+        long ortPeak = PeakMemory.peakMb();
+        double[][] ms = new double[2][iterations];
+        for (int i = -warmup; i < iterations; i++) {
+          double a = timeOnce(djl);
+          long t0 = System.nanoTime();
+          ort.run(data, shape);
+          double b = (System.nanoTime() - t0) / 1e6;
+          if (i >= 0) {
+            ms[0][i] = a;
+            ms[1][i] = b;
+          }
+        }
+        return List.of(
+            result("segmenter DJL", size, batch, ms[0], djlPeak, 0),
+            result("segmenter ORT", size, batch, ms[1], ortPeak, 0));
+      }
+    }
   }
 
   /** Markdown table of the results, for benchmarks/*.md. */

@@ -21,7 +21,8 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> sizes;
 
   @Option(names = "--scenarios", split = ",", defaultValue = "inference,linear,lora,full",
-      description = "Which to run: inference and/or training methods (default: ${DEFAULT-VALUE}).")
+      description = "Which to run: inference, training methods (linear, lora, full), or onnx "
+          + "(an exported segmenter in ONNX Runtime vs DJL) (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--batch", defaultValue = "4", description = "Training batch size (default: ${DEFAULT-VALUE}).")
@@ -36,8 +37,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "5", description = "Timed runs (default: ${DEFAULT-VALUE}).")
   int iterations;
 
+  @Option(names = "--onnx-batches", split = ",", defaultValue = "1,8", description = "Batch sizes for onnx (default: ${DEFAULT-VALUE}).")
+  List<Integer> onnxBatches;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     BackboneBenchmark bench = new BackboneBenchmark(DinoV2Config.vitS14(), warmup, iterations, System.err);
     List<BackboneBenchmark.Result> results = new ArrayList<>();
     if (scenarios.contains("inference")) {
@@ -49,6 +53,13 @@ final class BenchCommand implements Callable<Integer> {
       for (FineTuning method : FineTuning.values()) {
         if (scenarios.contains(method.name().toLowerCase(Locale.ROOT))) {
           results.add(bench.trainingStep(method, size, batch, rank));
+        }
+      }
+    }
+    if (scenarios.contains("onnx")) {
+      for (int size : sizes) {
+        for (int b : onnxBatches) {
+          results.addAll(bench.exported(size, b));
         }
       }
     }

@@ -27,6 +27,7 @@ public final class OrtModel implements AutoCloseable {
   private OrtModel(byte[] model) throws OrtException {
     options = new OrtSession.SessionOptions();
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
     session = env.createSession(model, options);
   }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Backbone speed and memory on this machine: each scenario in its own JVM, so every peak RSS is
-# that scenario's alone. Writes benchmarks/backbone.md. Takes about 10 minutes on 2 cores.
+# Speed and memory on this machine: each scenario in its own JVM, so every peak RSS is that
+# scenario's alone. Writes benchmarks/RESULTS.md. Takes about 15 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$root/benchmarks/backbone.md"
+out="$root/benchmarks/RESULTS.md"
 rows=$(mktemp)
 
 run() { "$root/bin/medlora" bench "$@" 2>/dev/null | tail -n +3 >> "$rows"; }
@@ -16,19 +16,24 @@ for size in 224 448; do
     run --scenarios "$method" --sizes "$size" --batch 4 --rank 8 --iterations 5
   done
 done
+for batch in 1 8; do
+  run --scenarios onnx --sizes 448 --onnx-batches "$batch" --iterations 5
+done
 
 {
-  echo "# Backbone benchmark"
+  echo "# Benchmark results"
   echo
-  echo "ViT-S/14 with random weights, fp32, DJL 0.36 on libtorch 2.7.1 (CPU), $(nproc) threads."
-  echo "Command: \`benchmarks/backbone.sh\` (each row is \`bin/medlora bench\` in a fresh JVM)."
+  echo "ViT-S/14 with random weights, fp32, DJL 0.36 on libtorch 2.7.1 and ONNX Runtime 1.23 (CPU),"
+  echo "$(nproc) threads. Command: \`benchmarks/run.sh\` (each row is \`bin/medlora bench\` in a fresh JVM)."
   echo "\"bare libtorch\" is the same forward pass as a flat list of libtorch calls on the same"
   echo "weights, timed alternately with the backbone: the gap is what medlora's own code costs."
   echo "Training rows: one AdamW step of backbone + linear segmentation head, LoRA r=8 on q,v."
+  echo "Segmenter rows: the exported model (backbone, 2-class linear head, bilinear upsampling to"
+  echo "448x448, argmax mask) in ONNX Runtime against the DJL forward of the same weights."
   echo
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
        "$(free -g | awk '/Mem:/{print $2}') GiB RAM; $(java -version 2>&1 | head -1);" \
-       "allocator: ${MEDLORA_MALLOC-$(ldconfig -p | awk '/libtcmalloc_minimal\.so\.4 /{print "tcmalloc"; exit}')}${MEDLORA_MALLOC+custom}; $(date -u +%Y-%m-%d)."
+       "malloc: $(ldconfig -p | grep -q libtcmalloc_minimal.so.4 && echo tcmalloc || echo glibc); $(date -u +%Y-%m-%d)."
   echo
   echo "| scenario | input | batch | median ms | min ms | peak RSS MB | trainable params |"
   echo "|---|---|---|---|---|---|---|"
