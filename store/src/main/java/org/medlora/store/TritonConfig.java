@@ -36,8 +36,9 @@ final class TritonConfig {
     s.append("platform: \"onnxruntime_onnx\"\n");
     s.append("max_batch_size: ").append(MAX_BATCH_SIZE).append('\n');
 
-    // The exported graph takes pixels in the model's own precision.
-    String inputType = m.precision().equals("fp16") ? "TYPE_FP16" : "TYPE_FP32";
+    // Pixels are always float32: an fp16 export casts them inside the graph, so clients and
+    // preprocessing are the same for every precision.
+    String inputType = "TYPE_FP32";
     s.append("input {\n");
     s.append("  name: ").append(quote(m.inputName())).append('\n');
     s.append("  data_type: ").append(inputType).append('\n');

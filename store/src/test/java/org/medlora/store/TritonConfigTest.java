@@ -61,11 +61,11 @@ class TritonConfigTest {
   }
 
   @Test
-  void anFp16ModelTakesFp16PixelsAndListsEveryOutputWithoutTheBatch() {
+  void anFp16ModelStillTakesFp32PixelsAndListsEveryOutputWithoutTheBatch() {
     String config = TritonConfig.render(features(List.of(
         new TensorSpec("cls", "float16", List.of(-1L, 384L)),
         new TensorSpec("patches", "float16", List.of(-1L, 256L, 384L)))));
-    assertTrue(config.contains("  data_type: TYPE_FP16\n  format: FORMAT_NCHW\n"
+    assertTrue(config.contains("  data_type: TYPE_FP32\n  format: FORMAT_NCHW\n"
         + "  dims: [ 3, 224, 224 ]\n"), config);
     assertTrue(config.contains("output {\n  name: \"cls\"\n  data_type: TYPE_FP16\n"
         + "  dims: [ 384 ]\n}\noutput {\n  name: \"patches\"\n  data_type: TYPE_FP16\n"

@@ -28,6 +28,7 @@ import org.medlora.backbone.DinoV2Config;
 import org.medlora.export.ExportParityException;
 import org.medlora.export.OnnxExport;
 import org.medlora.export.OrtModel;
+import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.lora.LoraConfig;
@@ -190,7 +191,7 @@ public final class BackboneBenchmark {
       SegmentationHead head = new SegmentationHead(config.embedDim(), 2, grid, grid);
       head.initialize(manager, DataType.FLOAT32, new Shape(1, config.embedDim()));
       Predictor predictor = Predictor.segmenter(backbone, head, null);
-      byte[] model = OnnxExport.export(predictor, size, size, 1, 0, Map.of()).model();
+      byte[] model = OnnxExport.export(predictor, size, size, Precision.FP32, 1, 0, Map.of()).model();
       NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
       float[] data = pixels.toFloatArray();
       long[] shape = pixels.getShape().getShape();

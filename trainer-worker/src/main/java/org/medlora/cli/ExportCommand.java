@@ -10,6 +10,7 @@ import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.export.ExportSpec;
 import org.medlora.export.ModelPublisher;
+import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.UpsamplingDecoder;
@@ -47,6 +48,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--store", required = true, description = "Model store root folder.")
   Path store;
+
+  @Option(names = "--fp16", description = "Store weights and compute in float16 (for GPU serving); verified with a looser bound.")
+  boolean fp16;
 
   @Option(names = "--task", required = true, description = "Task name: lowercase letters, digits and '-'.")
   String task;
@@ -88,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
                   lora.config().targets().stream().map(LoraTarget::peftModuleName).sorted().toList(),
                   lora.config().rsLora());
       ExportSpec spec = new ExportSpec(task, h, w, classes, checkpoint.getFileName().toString(), ckpt.sha256(),
-          method, Map.of(), Map.of(), null);
+          method, Map.of(), Map.of(), null, fp16 ? Precision.FP16 : Precision.FP32);
       PublishedModel published = ModelPublisher.publish(predictor, spec, new ModelStore(store));
       var v = published.manifest().verification();
       System.out.printf("published %s version %d at %s (verified: max |diff| %.2e <= %.0e on %d probe images)%n",

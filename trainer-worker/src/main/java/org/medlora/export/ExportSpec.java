@@ -19,6 +19,7 @@ import org.medlora.contracts.MethodInfo;
  * @param training hyper-parameters, in order; empty when not trained here
  * @param metrics evaluation results; empty when not evaluated
  * @param dataset the training data, or null
+ * @param precision weights and arithmetic of the exported graph
  */
 public record ExportSpec(
     String task,
@@ -30,7 +31,8 @@ public record ExportSpec(
     MethodInfo method,
     Map<String, String> training,
     Map<String, Double> metrics,
-    DatasetInfo dataset) {
+    DatasetInfo dataset,
+    Precision precision) {
 
   public ExportSpec {
     classNames = List.copyOf(classNames);

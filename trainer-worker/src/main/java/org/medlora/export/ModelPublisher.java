@@ -24,7 +24,8 @@ public final class ModelPublisher {
   public static PublishedModel publish(Predictor predictor, ExportSpec spec, ModelStore store)
       throws ExportParityException, IOException {
     OnnxExport.Result result =
-        OnnxExport.export(predictor, spec.height(), spec.width(), PROBE_BATCH, 0L, metadata(predictor, spec));
+        OnnxExport.export(predictor, spec.height(), spec.width(), spec.precision(), PROBE_BATCH, 0L,
+            metadata(predictor, spec));
     Verification v = result.verification();
     DinoV2Config c = predictor.backbone().config();
     ModelManifest manifest =
@@ -43,7 +44,7 @@ public final class ModelPublisher {
             spec.metrics(),
             spec.dataset(),
             new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches()),
-            "fp32",
+            spec.precision().manifestName(),
             OnnxGraph.OPSET,
             "0".repeat(64), // the store sets the digest of what it wrote
             Versions.software(),

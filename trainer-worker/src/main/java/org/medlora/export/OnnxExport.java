@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.Random;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import org.medlora.onnx.Fp16Conversion;
 import org.medlora.onnx.OnnxGraph;
 
 /**
@@ -14,29 +16,23 @@ import org.medlora.onnx.OnnxGraph;
  */
 public final class OnnxExport {
 
-  /** fp32 bound on any output difference: 1e-4, as ORT and libtorch sum in different orders. */
-  public static final double TOLERANCE = 1e-4;
-
-  /** Logit margin under which a pixel's class is a coin toss between engines. */
-  static final double AMBIGUOUS_MARGIN = 1e-4;
-
   private OnnxExport() {}
 
   /** The verified model bytes, and how the verification went. */
   public record Result(byte[] model, Verification verification) {}
 
-  public static Result export(
-      Predictor predictor, int height, int width, int probeBatch, long seed, Map<String, String> metadata)
-      throws ExportParityException {
+  public static Result export(Predictor predictor, int height, int width, Precision precision, int probeBatch,
+      long seed, Map<String, String> metadata) throws ExportParityException {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
       Map<String, NDArray> expected = predictor.forward(probe);
-      byte[] model = emit(predictor, height, width, metadata);
-      return new Result(model, ParityCheck.compare(expected, run(model, probe), probeBatch));
+      ModelProto model = emit(predictor, height, width, metadata);
+      byte[] bytes = (precision == Precision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
+      return new Result(bytes, ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision));
     }
   }
 
-  private static byte[] emit(Predictor predictor, int height, int width, Map<String, String> metadata) {
+  private static ModelProto emit(Predictor predictor, int height, int width, Map<String, String> metadata) {
     boolean hasLora = !predictor.backbone().loraAdapters().isEmpty();
     if (hasLora) {
       predictor.backbone().mergeLora();
@@ -46,7 +42,7 @@ public final class OnnxExport {
       predictor.emit(g, height, width);
       String doc = "DINOv2 " + predictor.kind().name().toLowerCase() + " at " + height + "x" + width
           + (hasLora ? ", LoRA merged" : "");
-      return g.model(Versions.medlora(), doc, metadata).toByteArray();
+      return g.model(Versions.medlora(), doc, metadata);
     } finally {
       if (hasLora) {
         predictor.backbone().unmergeLora();

@@ -9,7 +9,8 @@ final class ParityCheck {
 
   private ParityCheck() {}
 
-  static Verification compare(Map<String, NDArray> expected, Map<String, OrtModel.Tensor> actual, int batch)
+  static Verification compare(
+      Map<String, NDArray> expected, Map<String, OrtModel.Tensor> actual, int batch, Precision precision)
       throws ExportParityException {
     if (!expected.keySet().equals(actual.keySet())) {
       throw new ExportParityException(
@@ -26,15 +27,16 @@ final class ParityCheck {
             name + ": the export gives shape " + Arrays.toString(got.shape()) + ", the model " + Arrays.toString(shape));
       }
       if (got.floats() != null) {
-        worst = Math.max(worst, maxDiff(name, e.getValue().toFloatArray(), got.floats()));
+        worst = Math.max(worst, maxDiff(name, e.getValue().toFloatArray(), got.floats(), precision.tolerance()));
       } else {
-        mismatches += maskMismatches(name, e.getValue(), expected.get("logits"), got.bytes());
+        mismatches += maskMismatches(name, e.getValue(), expected.get("logits"), got.bytes(), precision.ambiguousMargin());
       }
     }
-    return new Verification(worst, OnnxExport.TOLERANCE, batch, mismatches);
+    return new Verification(worst, precision.tolerance(), batch, mismatches);
   }
 
-  private static double maxDiff(String name, float[] expected, float[] actual) throws ExportParityException {
+  private static double maxDiff(String name, float[] expected, float[] actual, double tolerance)
+      throws ExportParityException {
     double worst = 0;
     int at = 0;
     for (int i = 0; i < expected.length; i++) {
@@ -44,25 +46,25 @@ final class ParityCheck {
         at = i;
       }
     }
-    if (worst > OnnxExport.TOLERANCE) {
+    if (worst > tolerance) {
       throw new ExportParityException(String.format(
           "%s: the export differs from the model by %.2e (tolerance %.0e) at flat index %d: %g vs %g",
-          name, worst, OnnxExport.TOLERANCE, at, expected[at], actual[at]));
+          name, worst, tolerance, at, expected[at], actual[at]));
     }
     return worst;
   }
 
   /** Pixels whose class differs, counting only those whose top-2 logit margin is clear. */
-  private static long maskMismatches(String name, NDArray expected, NDArray logits, byte[] actual)
+  private static long maskMismatches(String name, NDArray expected, NDArray logits, byte[] actual, double margin)
       throws ExportParityException {
     byte[] labels = expected.toByteArray();
     NDArray sorted = logits.sort(1); // (B, C, H, W), ascending along classes
     long c = logits.getShape().get(1);
-    float[] margin = sorted.get(":, " + (c - 1)).sub(sorted.get(":, " + (c - 2))).toFloatArray();
+    float[] gap = sorted.get(":, " + (c - 1)).sub(sorted.get(":, " + (c - 2))).toFloatArray();
     long mismatches = 0;
     int first = -1;
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] != actual[i] && margin[i] >= OnnxExport.AMBIGUOUS_MARGIN) {
+      if (labels[i] != actual[i] && gap[i] >= margin) {
         mismatches++;
         first = first < 0 ? i : first;
       }

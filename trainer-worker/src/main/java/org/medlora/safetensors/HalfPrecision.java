@@ -4,7 +4,7 @@ package org.medlora.safetensors;
  * Conversions between float32 and the two 16-bit float formats. Written out by hand because
  * Float.float16ToFloat only arrived in Java 20 and DJL's BF16 path is unusable.
  */
-final class HalfPrecision {
+public final class HalfPrecision {
   private HalfPrecision() {}
 
   /** IEEE binary16 bits (low 16 bits of {@code bits}) to float32; exact for every value. */
@@ -25,7 +25,7 @@ final class HalfPrecision {
   }
 
   /** Float32 to binary16 bits, rounding to nearest, ties to even; overflow gives infinity. */
-  static short floatToF16(float value) {
+  public static short floatToF16(float value) {
     int bits = Float.floatToRawIntBits(value);
     int sign = (bits >>> 16) & 0x8000;
     int abs = bits & 0x7fffffff;

@@ -48,8 +48,8 @@ class FixtureExportTest {
   }
 
   private Map<String, OrtModel.Tensor> runExport(Predictor p, String inputName) throws Exception {
-    OnnxExport.Result result = OnnxExport.export(p, 224, 224, 2, 7, Map.of());
-    assertTrue(result.verification().maxAbsDiff() <= OnnxExport.TOLERANCE, result.verification().toString());
+    OnnxExport.Result result = OnnxExport.export(p, 224, 224, Precision.FP32, 2, 7, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
     FloatTensor x = input(inputName);
     return OnnxExport.run(result.model(), manager.create(x.data(), new Shape(x.shape())));
   }
@@ -91,9 +91,20 @@ class FixtureExportTest {
     decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
     // A non-zero output convolution, as after training, so the decoder's path counts.
     decoder.getParameters().values().forEach(p -> p.getArray().set(manager.randomNormal(p.getShape()).mul(0.1f).toFloatArray()));
-    OnnxExport.Result result = OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, 2, 3, Map.of());
-    assertTrue(result.verification().maxAbsDiff() <= OnnxExport.TOLERANCE, result.verification().toString());
+    OnnxExport.Result result = OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, Precision.FP32, 2, 3, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
     assertEquals(0, result.verification().argmaxMismatches());
+  }
+
+  @Test
+  void anFp16ExportStaysWithinItsStatedBoundOfTheFp32Model() throws Exception {
+    DinoV2Backbone adapted = backbone(FixtureLora.adapter());
+    OnnxExport.Result fp16 = OnnxExport.export(Predictor.features(adapted), 224, 224, Precision.FP16, 2, 7, Map.of());
+    OnnxExport.Result fp32 = OnnxExport.export(Predictor.features(adapted), 224, 224, Precision.FP32, 2, 7, Map.of());
+    double diff = fp16.verification().maxAbsDiff();
+    assertTrue(diff <= Precision.FP16.tolerance() && diff > Precision.FP32.tolerance(),
+        "fp16 differs by " + diff + ": within its bound, and really fp16");
+    assertTrue(fp16.model().length < 0.6 * fp32.model().length, "half-size weights");
   }
 
   @Test

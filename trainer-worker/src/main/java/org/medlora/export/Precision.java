@@ -1,0 +1,39 @@
+package org.medlora.export;
+
+import java.util.Locale;
+
+/**
+ * Numeric precision of an export and how closely it must follow the float32 DJL model.
+ *
+ * <p>fp32: ONNX Runtime and libtorch only sum in different orders, so 1e-4 holds on outputs of
+ * magnitude up to ~10. fp16: weights rounded to 11 significant bits and fp16 arithmetic; on
+ * fixture A (outputs up to ~5) the measured error is 3.3e-3, so the bound is 5e-2, and mask
+ * pixels whose top-2 logits lie within 5e-2 count as ambiguous.
+ */
+public enum Precision {
+  FP32(1e-4, 1e-4),
+  FP16(5e-2, 5e-2);
+
+  private final double tolerance;
+  private final double ambiguousMargin;
+
+  Precision(double tolerance, double ambiguousMargin) {
+    this.tolerance = tolerance;
+    this.ambiguousMargin = ambiguousMargin;
+  }
+
+  /** Bound on any float output's absolute difference from the DJL model. */
+  public double tolerance() {
+    return tolerance;
+  }
+
+  /** Logit margin under which a pixel's class may differ between the two engines. */
+  public double ambiguousMargin() {
+    return ambiguousMargin;
+  }
+
+  /** The manifest's name: "fp32" or "fp16". */
+  public String manifestName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
