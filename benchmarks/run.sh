@@ -5,8 +5,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/benchmarks/RESULTS.md"
 rows=$(mktemp)
+log=$(mktemp)
 
-run() { "$root/bin/medlora" bench "$@" 2>/dev/null | tail -n +3 >> "$rows"; }
+run() {
+  if ! "$root/bin/medlora" bench "$@" 2>>"$log" | tail -n +3 >> "$rows"; then
+    echo "benchmark failed: bin/medlora bench $*" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
 
 for size in 224 448; do
   run --scenarios inference --sizes "$size" --iterations 10
@@ -39,5 +46,5 @@ done
   echo "|---|---|---|---|---|---|---|"
   cat "$rows"
 } > "$out"
-rm -f "$rows"
+rm -f "$rows" "$log"
 cat "$out"
