@@ -58,6 +58,9 @@ final class JsonTree {
                   + e.getLocation().getColumnNr();
       throw new FieldException(
           "invalid " + subject + ": not valid JSON" + where + ": " + e.getOriginalMessage(), e);
+    } catch (NumberFormatException e) {
+      // A number Jackson cannot hold, e.g. 1e99999999999.
+      throw new FieldException("invalid " + subject + ": not valid JSON: " + e.getMessage(), e);
     }
     if (tree == null || !tree.isObject()) {
       throw new FieldException(
