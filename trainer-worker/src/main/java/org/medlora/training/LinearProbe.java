@@ -123,7 +123,7 @@ final class LinearProbe {
         keep(manager, cls, out.get(0));
         keep(manager, patches, p);
         keep(manager, labels, batch.labels());
-        keep(manager, targets, classification ? batch.labels() : batch.patchMasks());
+        keep(manager, targets, classification ? batch.labels().duplicate() : batch.patchMasks());
         if (batch.masks() != null) {
           keep(manager, masks, batch.masks());
         }
