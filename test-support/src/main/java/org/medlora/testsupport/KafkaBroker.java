@@ -98,7 +98,7 @@ public final class KafkaBroker implements AutoCloseable {
 
       long deadline = System.nanoTime() + timeout.toNanos();
       Process format = new ProcessBuilder(command(classpath, heap, "kafka.tools.StorageTool",
-              "format", "-t", clusterId(), "-c", properties.toString()))
+              "format", "--cluster-id=" + clusterId(), "--config=" + properties))
           .redirectErrorStream(true)
           .redirectOutput(workDir.resolve("format.log").toFile())
           .start();
@@ -255,7 +255,10 @@ public final class KafkaBroker implements AutoCloseable {
     return classpath;
   }
 
-  /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid. */
+  /**
+   * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid. It may
+   * start with '-', so it is passed as {@code --cluster-id=<id>}, never as a separate argument.
+   */
   static String clusterId() {
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
