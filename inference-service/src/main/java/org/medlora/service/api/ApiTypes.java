@@ -1,0 +1,48 @@
+package org.medlora.service.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.medlora.service.imaging.MaskRendering;
+
+/** The JSON bodies of the /v1 API (keys in kebab-case). */
+public final class ApiTypes {
+
+  private ApiTypes() {}
+
+  /** Model input size in pixels. */
+  @RegisterForReflection
+  public record Size(int height, int width) {}
+
+  /** Why the newest version of a task was refused (the previous one keeps serving). */
+  @RegisterForReflection
+  public record LoadFailure(int version, String reason, Instant at) {}
+
+  /** One task in {@code GET /v1/models}. */
+  @RegisterForReflection
+  public record ModelSummary(String task, Integer version, String kind, List<String> classNames,
+      Size inputSize, Instant loadedAt, List<Integer> publishedVersions,
+      List<Integer> pinnedVersionsLoaded, LoadFailure lastLoadFailure) {}
+
+  @RegisterForReflection
+  public record ModelList(List<ModelSummary> models) {}
+
+  /** {@code GET /v1/models/{task}}: the summary plus the serving version's manifest. */
+  @RegisterForReflection
+  public record ModelDetail(ModelSummary model, Object manifest) {}
+
+  /** {@code POST /v1/models/{task}/classify}. */
+  @RegisterForReflection
+  public record Classification(String task, int version, String label, float score,
+      Map<String, Float> probabilities) {}
+
+  /** {@code POST /v1/models/{task}/segment?format=json}. */
+  @RegisterForReflection
+  public record Segmentation(String task, int version, int height, int width,
+      List<SegmentClass> classes) {}
+
+  @RegisterForReflection
+  public record SegmentClass(int index, String name, long pixels, double fraction,
+      MaskRendering.Box bbox, String overlayColour) {}
+}

@@ -1,0 +1,305 @@
+package org.medlora.service.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.medlora.contracts.ManifestCodec;
+import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.ModelManifest;
+import org.medlora.imaging.LabelMasks;
+import org.medlora.imaging.UnsupportedImageException;
+import org.medlora.service.api.ApiTypes.Classification;
+import org.medlora.service.api.ApiTypes.ModelDetail;
+import org.medlora.service.api.ApiTypes.ModelList;
+import org.medlora.service.api.ApiTypes.ModelSummary;
+import org.medlora.service.api.ApiTypes.SegmentClass;
+import org.medlora.service.api.ApiTypes.Segmentation;
+import org.medlora.service.config.MedloraConfig;
+import org.medlora.service.imaging.MaskRendering;
+import org.medlora.service.models.LoadedModel;
+import org.medlora.service.models.ModelRegistry;
+import org.medlora.service.models.UnknownModelException;
+
+/**
+ * The versioned API: list models and their manifests, classify, segment. Thin: decoding,
+ * batching and model choice live in {@link Inference} and the registry.
+ */
+@Path("/v1/models")
+@Blocking
+public class ModelsResource {
+
+  static final String IMAGE_PNG = "image/png";
+  static final String IMAGE_JPEG = "image/jpeg";
+  /** Headers naming the version that answered. */
+  static final String TASK_HEADER = "Medlora-Task";
+  static final String VERSION_HEADER = "Medlora-Model-Version";
+
+  @Inject ModelRegistry registry;
+  @Inject Inference inference;
+  @Inject MedloraConfig config;
+  @Inject ObjectMapper json;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  @Tag(name = "models")
+  @Operation(summary = "List the tasks the service knows, with the version serving each")
+  public ModelList list() {
+    List<ModelSummary> out = new ArrayList<>();
+    for (ModelRegistry.TaskStatus s : registry.status()) {
+      out.add(summary(s));
+    }
+    return new ModelList(out);
+  }
+
+  @GET
+  @Path("/{task}")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Tag(name = "models")
+  @Operation(summary = "One task: the serving version and its manifest")
+  @APIResponse(responseCode = "404", description = "No such task")
+  public ModelDetail task(@PathParam("task") String task) throws IOException {
+    for (ModelRegistry.TaskStatus s : registry.status()) {
+      if (s.task().equals(task) && s.current() != null) {
+        return new ModelDetail(summary(s), manifestJson(s.current().manifest()));
+      }
+    }
+    throw new UnknownModelException("no model serves task \"" + task + "\"; tasks served: "
+        + registry.servedTasks());
+  }
+
+  @GET
+  @Path("/{task}/versions/{version}")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Tag(name = "models")
+  @Operation(summary = "The manifest of one published version, loaded or not")
+  @APIResponse(responseCode = "404", description = "No such task or version")
+  public Object version(@PathParam("task") String task, @PathParam("version") int version)
+      throws IOException {
+    try {
+      ModelManifest.checkTask(task);
+      if (version < 1) {
+        throw new NoSuchFileException(task + "/" + version);
+      }
+      return manifestJson(registry.store().open(task, version).manifest());
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      throw new UnknownModelException("task \"" + task + "\" has no version " + version
+          + "; published versions: " + registry.publishedVersions(task));
+    }
+  }
+
+  // ---- classification ----
+
+  @POST
+  @Path("/{task}/classify")
+  @Consumes({IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM})
+  @Produces(MediaType.APPLICATION_JSON)
+  @Tag(name = "inference")
+  @Operation(summary = "Classify one image (PNG 8/16-bit gray or RGB, or JPEG) sent as the body")
+  @RequestBody(content = {
+    @Content(mediaType = IMAGE_PNG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+  @APIResponse(responseCode = "200", description = "Label and class probabilities")
+  @APIResponse(responseCode = "400", description = "Undecodable or truncated image")
+  @APIResponse(responseCode = "404", description = "Unknown task or version")
+  @APIResponse(responseCode = "413", description = "Image too large in bytes or pixels")
+  @APIResponse(responseCode = "415", description = "Not a PNG or JPEG")
+  @APIResponse(responseCode = "503", description = "Model not ready or queue full; see Retry-After")
+  public Response classify(@PathParam("task") String task,
+      @Parameter(description = "Pin a version; default: the newest loaded") @QueryParam("version") Integer version,
+      byte[] body) throws UnsupportedImageException {
+    return classification(task, version, body);
+  }
+
+  @POST
+  @Path("/{task}/classify")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Tag(name = "inference")
+  @Operation(summary = "Classify one image sent as the multipart part 'image'")
+  public Response classifyMultipart(@PathParam("task") String task,
+      @QueryParam("version") Integer version, @RestForm("image") FileUpload image)
+      throws UnsupportedImageException, IOException {
+    return classification(task, version, read(image));
+  }
+
+  private Response classification(String task, Integer version, byte[] body)
+      throws UnsupportedImageException {
+    Inference.Prediction p = inference.predict(task, pin(version), ModelKind.CLASSIFICATION, body);
+    List<String> classes = p.manifest().classNames();
+    float[] probs = p.result().probabilities();
+    Map<String, Float> byName = new LinkedHashMap<>();
+    int best = 0;
+    for (int i = 0; i < probs.length; i++) {
+      byName.put(classes.get(i), probs[i]);
+      if (probs[i] > probs[best]) {
+        best = i;
+      }
+    }
+    return Response.ok(new Classification(p.task(), p.version(), classes.get(best), probs[best],
+            byName), MediaType.APPLICATION_JSON)
+        .header(TASK_HEADER, p.task())
+        .header(VERSION_HEADER, p.version())
+        .build();
+  }
+
+  // ---- segmentation ----
+
+  @POST
+  @Path("/{task}/segment")
+  @Consumes({IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM})
+  @Tag(name = "inference")
+  @Operation(summary = "Segment one image sent as the body",
+      description = "format=png (default): 8-bit label mask PNG at the input image's own size,"
+          + " pixel value = class index; format=json: per-class pixel areas and bounding boxes;"
+          + " format=overlay: the image with classes blended in colour, as PNG.")
+  @RequestBody(content = {
+    @Content(mediaType = IMAGE_PNG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+  @APIResponse(responseCode = "200", description = "Mask PNG, overlay PNG or JSON areas",
+      content = {@Content(mediaType = IMAGE_PNG), @Content(mediaType = MediaType.APPLICATION_JSON)})
+  @APIResponse(responseCode = "400", description = "Undecodable or truncated image")
+  @APIResponse(responseCode = "404", description = "Unknown task or version")
+  @APIResponse(responseCode = "413", description = "Image too large in bytes or pixels")
+  @APIResponse(responseCode = "415", description = "Not a PNG or JPEG")
+  @APIResponse(responseCode = "503", description = "Model not ready or queue full; see Retry-After")
+  public Response segment(@PathParam("task") String task,
+      @Parameter(description = "Pin a version; default: the newest loaded") @QueryParam("version") Integer version,
+      @Parameter(description = "png (default), json or overlay") @QueryParam("format") String format,
+      @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) @DefaultValue("*/*") String accept,
+      byte[] body) throws UnsupportedImageException {
+    return segmentation(task, version, format, accept, body);
+  }
+
+  @POST
+  @Path("/{task}/segment")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Tag(name = "inference")
+  @Operation(summary = "Segment one image sent as the multipart part 'image'")
+  public Response segmentMultipart(@PathParam("task") String task,
+      @QueryParam("version") Integer version, @QueryParam("format") String format,
+      @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) @DefaultValue("*/*") String accept,
+      @RestForm("image") FileUpload image) throws UnsupportedImageException, IOException {
+    return segmentation(task, version, format, accept, read(image));
+  }
+
+  private Response segmentation(String task, Integer version, String format, String accept,
+      byte[] body) throws UnsupportedImageException {
+    String f = format(format, accept);
+    Inference.Prediction p = inference.predict(task, pin(version), ModelKind.SEGMENTATION, body);
+    int h = p.image().height();
+    int w = p.image().width();
+    var r = p.result();
+    byte[] mask = LabelMasks.resizeNearest(r.mask(), r.maskHeight(), r.maskWidth(), h, w);
+    Response.ResponseBuilder out = switch (f) {
+      case "png" -> Response.ok(LabelMasks.toPng(mask, h, w), IMAGE_PNG);
+      case "overlay" -> Response.ok(MaskRendering.overlayPng(p.image(), mask), IMAGE_PNG);
+      default -> {
+        List<SegmentClass> classes = new ArrayList<>();
+        for (MaskRendering.ClassArea a : MaskRendering.areas(mask, h, w, p.manifest().classNames())) {
+          classes.add(new SegmentClass(a.index(), a.name(), a.pixels(), a.fraction(), a.bbox(),
+              MaskRendering.colour(a.index())));
+        }
+        yield Response.ok(new Segmentation(p.task(), p.version(), h, w, classes),
+            MediaType.APPLICATION_JSON);
+      }
+    };
+    return out.header(TASK_HEADER, p.task()).header(VERSION_HEADER, p.version()).build();
+  }
+
+  /** {@code format} wins; without it, an Accept that names JSON but not PNG asks for JSON. */
+  static String format(String format, String accept) {
+    if (format != null && !format.isBlank()) {
+      String f = format.trim().toLowerCase(Locale.ROOT);
+      if (!f.equals("png") && !f.equals("json") && !f.equals("overlay")) {
+        throw new ProblemException(Problem.http(400, "format must be png, json or overlay, got \""
+            + format + "\"", null));
+      }
+      return f;
+    }
+    String a = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+    return a.contains("application/json") && !a.contains(IMAGE_PNG) ? "json" : "png";
+  }
+
+  private OptionalInt pin(Integer version) {
+    if (version == null) {
+      return OptionalInt.empty();
+    }
+    if (version < 1) {
+      throw new ProblemException(Problem.http(400, "version must be >= 1, got " + version, null));
+    }
+    return OptionalInt.of(version);
+  }
+
+  private byte[] read(FileUpload image) throws IOException {
+    if (image == null) {
+      throw new ProblemException(Problem.http(400, "the multipart body has no part named 'image';"
+          + " send the image file as the form field 'image'", null));
+    }
+    String type = image.contentType() == null ? "" : image.contentType().toLowerCase(Locale.ROOT);
+    if (!type.isEmpty() && !type.startsWith(IMAGE_PNG) && !type.startsWith(IMAGE_JPEG)
+        && !type.startsWith(MediaType.APPLICATION_OCTET_STREAM)) {
+      throw new ProblemException(Problem.of("unsupported-media-type", "Unsupported media type",
+              415, "the part 'image' has Content-Type " + type.split(";")[0]
+                  + "; send image/png, image/jpeg or application/octet-stream", null)
+          .with("accepted", List.of(IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM)));
+    }
+    long size = image.size();
+    if (size > config.images().maxBytes()) {
+      throw new ProblemException(Problem.of("image-too-large", "Image too large", 413,
+          "the part 'image' is " + size + " bytes, above the limit of "
+              + config.images().maxBytes() + " bytes", null));
+    }
+    return Files.readAllBytes(image.uploadedFile());
+  }
+
+  private ModelSummary summary(ModelRegistry.TaskStatus s) {
+    LoadedModel m = s.current();
+    ModelManifest mf = m == null ? null : m.manifest();
+    ModelRegistry.LoadFailure f = s.lastFailure();
+    return new ModelSummary(
+        s.task(),
+        m == null ? null : m.version(),
+        mf == null ? null : mf.kind().name().toLowerCase(Locale.ROOT),
+        mf == null ? null : mf.classNames(),
+        mf == null ? null : new ApiTypes.Size(mf.preprocessing().height(), mf.preprocessing().width()),
+        m == null ? null : m.loadedAt(),
+        registry.publishedVersions(s.task()),
+        s.pinnedVersions(),
+        f == null ? null : new ApiTypes.LoadFailure(f.version(), f.reason(), f.at()));
+  }
+
+  private JsonNode manifestJson(ModelManifest manifest) throws IOException {
+    return json.readTree(ManifestCodec.toJson(manifest));
+  }
+}

@@ -1,0 +1,266 @@
+package org.medlora.service.models;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.jboss.logging.Logger;
+import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.ModelManifest;
+import org.medlora.service.batching.Batcher;
+import org.medlora.store.PublishedModel;
+
+/**
+ * One model version in an ONNX Runtime session, with its batcher, shared by every request that
+ * uses it. Reference counted: the registry holds one reference while the version is current (or
+ * kept for pinned requests), each request one while it runs. The session, its options and the
+ * batcher are closed when the last reference goes, so a hot swap never closes a session under a
+ * request in flight.
+ */
+public final class LoadedModel {
+
+  private static final Logger LOG = Logger.getLogger(LoadedModel.class);
+
+  static final String PROBABILITIES = "probabilities";
+  static final String LOGITS = "logits";
+  static final String MASK = "mask";
+
+  private final PublishedModel published;
+  private final OrtEnvironment env;
+  private final OrtSession.SessionOptions options;
+  private final OrtSession session;
+  private final String output;
+  private final int height;
+  private final int width;
+  private final int maxBatchSize;
+  /** The worker thread's input buffer, (maxBatchSize, 3, H, W) floats, reused for every batch. */
+  private final FloatBuffer input;
+  private final Batcher<float[], InferenceResult> batcher;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final Instant loadedAt = Instant.now();
+
+  LoadedModel(PublishedModel published, OrtEnvironment env, OrtSession.SessionOptions options,
+      OrtSession session, String output, BatchingSettings batching, IntConsumer batchSizes) {
+    this.published = published;
+    this.env = env;
+    this.options = options;
+    this.session = session;
+    this.output = output;
+    this.height = published.manifest().preprocessing().height();
+    this.width = published.manifest().preprocessing().width();
+    this.maxBatchSize = batching.maxBatchSize();
+    this.input = ByteBuffer.allocateDirect(maxBatchSize * 3 * height * width * Float.BYTES)
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+    this.batcher = new Batcher<>(published.task() + "-v" + published.version(), maxBatchSize,
+        batching.maxQueueDelay(), batching.maxQueueSize(), this::runBatch, batchSizes);
+  }
+
+  /** The batching knobs a model is created with. */
+  record BatchingSettings(int maxBatchSize, java.time.Duration maxQueueDelay, int maxQueueSize) {}
+
+  public String task() {
+    return published.task();
+  }
+
+  public int version() {
+    return published.version();
+  }
+
+  public ModelManifest manifest() {
+    return published.manifest();
+  }
+
+  public PublishedModel published() {
+    return published;
+  }
+
+  public Instant loadedAt() {
+    return loadedAt;
+  }
+
+  public int queueDepth() {
+    return batcher.queueDepth();
+  }
+
+  /**
+   * Queues one preprocessed image, {@code 3 * H * W} floats, for the next batch.
+   *
+   * @throws org.medlora.service.batching.QueueFullException when the queue is full
+   */
+  public CompletableFuture<InferenceResult> submit(float[] pixels) {
+    if (pixels.length != 3 * height * width) {
+      throw new IllegalArgumentException(
+          "expected 3x" + height + "x" + width + " input values, got " + pixels.length);
+    }
+    return batcher.submit(pixels);
+  }
+
+  /** Takes a reference unless the model is already closed. */
+  boolean tryAcquire() {
+    for (int r = refs.get(); r > 0; r = refs.get()) {
+      if (refs.compareAndSet(r, r + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops a reference; the last one closes the session. */
+  void release() {
+    int left = refs.decrementAndGet();
+    if (left == 0) {
+      close();
+    } else if (left < 0) {
+      throw new IllegalStateException(this + " released more often than acquired");
+    }
+  }
+
+  private void close() {
+    batcher.close();
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.warnf("closing the session of %s failed: %s", this, e.getMessage());
+    } finally {
+      options.close();
+    }
+    LOG.infof("unloaded %s", this);
+  }
+
+  /** Runs on the batcher's worker thread only, which owns {@link #input}. */
+  private List<InferenceResult> runBatch(List<float[]> images) throws OrtException {
+    int b = images.size();
+    int plane = 3 * height * width;
+    input.clear();
+    for (float[] image : images) {
+      input.put(image);
+    }
+    input.flip();
+    // (B, 3, H, W) over the first B images of the direct buffer: no copy into ONNX Runtime.
+    long[] shape = {b, 3, height, width};
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.slice().limit(b * plane), shape);
+        OrtSession.Result result =
+            session.run(Map.of(manifest().inputName(), tensor), Set.of(output))) {
+      OnnxTensor out = (OnnxTensor) result.get(output).orElseThrow();
+      return switch (manifest().kind()) {
+        case CLASSIFICATION -> classification(out, b);
+        case SEGMENTATION -> segmentation(out, b);
+        case FEATURES -> throw new IllegalStateException("features models are not served");
+      };
+    }
+  }
+
+  private List<InferenceResult> classification(OnnxTensor out, int b) {
+    long[] dims = out.getInfo().getShape();
+    int classes = (int) dims[1];
+    FloatBuffer values = out.getFloatBuffer();
+    List<InferenceResult> results = new ArrayList<>(b);
+    for (int i = 0; i < b; i++) {
+      float[] p = new float[classes];
+      values.get(p);
+      if (output.equals(LOGITS)) {
+        softmax(p);
+      }
+      results.add(new InferenceResult(p, null, 0, 0));
+    }
+    return results;
+  }
+
+  private List<InferenceResult> segmentation(OnnxTensor out, int b) {
+    long[] dims = out.getInfo().getShape();
+    int h = (int) dims[dims.length - 2];
+    int w = (int) dims[dims.length - 1];
+    List<InferenceResult> results = new ArrayList<>(b);
+    if (output.equals(MASK)) {
+      ByteBuffer bytes = out.getByteBuffer();
+      for (int i = 0; i < b; i++) {
+        byte[] mask = new byte[h * w];
+        bytes.get(mask);
+        results.add(new InferenceResult(null, mask, h, w));
+      }
+      return results;
+    }
+    // Logits (B, C, H, W): the mask is the arg max over C, first maximum winning as in the export.
+    int classes = (int) dims[1];
+    FloatBuffer logits = out.getFloatBuffer();
+    int plane = h * w;
+    for (int i = 0; i < b; i++) {
+      byte[] mask = new byte[plane];
+      float[] best = new float[plane];
+      int base = i * classes * plane;
+      for (int c = 0; c < classes; c++) {
+        for (int p = 0; p < plane; p++) {
+          float v = logits.get(base + c * plane + p);
+          if (c == 0 || v > best[p]) {
+            best[p] = v;
+            mask[p] = (byte) c;
+          }
+        }
+      }
+      results.add(new InferenceResult(null, mask, h, w));
+    }
+    return results;
+  }
+
+  static void softmax(float[] v) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float x : v) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.exp(v[i] - max);
+      sum += v[i];
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (v[i] / sum);
+    }
+  }
+
+  /** The output the service reads for this kind, preferring what the export computed for us. */
+  static String chooseOutput(ModelKind kind, Map<String, NodeInfo> outputs) throws ModelLoadException {
+    List<String> preferred = switch (kind) {
+      case CLASSIFICATION -> List.of(PROBABILITIES, LOGITS);
+      case SEGMENTATION -> List.of(MASK, LOGITS);
+      case FEATURES -> List.of();
+    };
+    for (String name : preferred) {
+      NodeInfo info = outputs.get(name);
+      if (info != null && info.getInfo() instanceof TensorInfo t) {
+        boolean ok = name.equals(MASK) ? t.type == OnnxJavaType.UINT8 : t.type == OnnxJavaType.FLOAT;
+        if (ok) {
+          return name;
+        }
+      }
+    }
+    throw new ModelLoadException("the model has none of the outputs " + preferred + " a "
+        + kind.name().toLowerCase() + " model needs (float32 probabilities/logits, uint8 mask);"
+        + " it has " + outputs.keySet() + "; re-export it with bin/medlora export");
+  }
+
+  @Override
+  public String toString() {
+    return published.task() + " v" + published.version();
+  }
+
+  /** For closing a freshly loaded model that never served (warm-up failed, a newer one won). */
+  static void discard(LoadedModel m) {
+    m.release();
+  }
+
+}
