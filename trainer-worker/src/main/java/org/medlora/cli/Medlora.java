@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = Medlora.Version.class,
     description = "Adapt DINOv2 to medical imaging tasks with LoRA, export verified ONNX, serve it.",
     subcommands = {
-      SynthCommand.class, TrainCommand.class, FeaturesCommand.class, ExportCommand.class, PredictCommand.class,
-      BenchCommand.class
+      DemoCommand.class, SynthCommand.class, TrainCommand.class, FeaturesCommand.class,
+      ExportCommand.class, PredictCommand.class, BenchCommand.class
     })
 public final class Medlora {
 
