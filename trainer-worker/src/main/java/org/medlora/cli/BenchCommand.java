@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.medlora.bench.BackboneBenchmark;
+import org.medlora.bench.TrainingBenchmark;
 import org.medlora.training.FineTuning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +24,9 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> sizes;
 
   @Option(names = "--scenarios", split = ",", defaultValue = "inference,linear,lora,full",
-      description = "Which to run: inference, training methods (linear, lora, full), or onnx "
-          + "(an exported segmenter in ONNX Runtime vs DJL) (default: ${DEFAULT-VALUE}).")
+      description = "Which to run: inference, training steps (linear, lora, full), onnx (an exported "
+          + "segmenter in ONNX Runtime vs DJL), or runs (whole training runs on synthetic data) "
+          + "(default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--batch", defaultValue = "4", description = "Training batch size (default: ${DEFAULT-VALUE}).")
@@ -62,6 +66,14 @@ final class BenchCommand implements Callable<Integer> {
           results.addAll(bench.exported(size, b));
         }
       }
+    }
+    if (scenarios.contains("runs")) {
+      Path work = Files.createTempDirectory("medlora-bench-");
+      for (int size : sizes) {
+        var runs = new TrainingBenchmark(work, size, 24, System.err).run(List.of("linear", "lora", "full"));
+        System.out.print(TrainingBenchmark.table(runs));
+      }
+      return 0;
     }
     System.out.print(BackboneBenchmark.table(results));
     return 0;
