@@ -1,27 +1,19 @@
 package org.medlora.contracts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import org.medlora.contracts.JsonTree.Node;
 
 /**
  * Reads and writes {@link ModelManifest}s as {@code manifest.json}, the one place where trainer
@@ -38,17 +30,9 @@ public final class ManifestCodec {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          // Decimal text kept exactly, so floats are rounded once, straight from the text.
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
-
   // "\n" rather than the platform's separator, so the file is byte-identical everywhere.
   private static final ObjectWriter WRITER =
-      MAPPER.writer(
+      JsonTree.MAPPER.writer(
           new DefaultPrettyPrinter()
               .withObjectIndenter(new DefaultIndenter("  ", "\n"))
               .withSeparators(
@@ -59,6 +43,15 @@ public final class ManifestCodec {
 
   /** Pretty-printed JSON with keys in a fixed order and a final newline. */
   public static String toJson(ModelManifest m) {
+    try {
+      return WRITER.writeValueAsString(toTree(m)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("writing a JSON tree to a string cannot fail", e);
+    }
+  }
+
+  /** The manifest as the JSON object {@link #toJson} prints; other messages embed it. */
+  static ObjectNode toTree(ModelManifest m) {
     ObjectNode root = NODES.objectNode();
     root.put("schema-version", m.schemaVersion());
     root.put("task", m.task());
@@ -134,11 +127,7 @@ public final class ManifestCodec {
     ObjectNode software = root.putObject("software");
     m.software().forEach(software::put);
     root.put("created-at", m.createdAt().toString());
-    try {
-      return WRITER.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("writing a JSON tree to a string cannot fail", e);
-    }
+    return root;
   }
 
   /**
@@ -148,27 +137,14 @@ public final class ManifestCodec {
    *     or a field is missing, of the wrong type or out of range; the message names the field
    */
   public static ModelManifest fromJson(String json) {
-    if (json == null) {
-      throw new IllegalArgumentException("invalid model manifest: the text is null");
-    }
-    JsonNode tree;
-    try {
-      tree = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column "
-                  + e.getLocation().getColumnNr();
-      throw new IllegalArgumentException(
-          "invalid model manifest: not valid JSON" + where + ": " + e.getOriginalMessage(), e);
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new IllegalArgumentException(
-          "invalid model manifest: expected a JSON object, got "
-              + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType()));
-    }
-    Node root = new Node(tree, "");
+    return fromTree(JsonTree.parse(json, "model manifest"));
+  }
+
+  /**
+   * Reads a manifest from its JSON object, wherever that sits: errors name the field's path from
+   * the document's root, e.g. {@code manifest.backbone.embed-dim} inside a job event.
+   */
+  static ModelManifest fromTree(Node root) {
     int schema = root.integer("schema-version");
     if (schema != ModelManifest.SCHEMA_VERSION) {
       throw new IllegalArgumentException(
@@ -267,195 +243,5 @@ public final class ManifestCodec {
 
   private static void floats(ArrayNode array, List<Float> values) {
     values.forEach(array::add);
-  }
-
-  /** A JSON value and its path from the root, so every error can name the field. */
-  private static final class Node {
-
-    private final JsonNode json;
-    private final String path;
-
-    Node(JsonNode json, String path) {
-      this.json = json;
-      this.path = path;
-    }
-
-    boolean has(String key) {
-      JsonNode v = json.get(key);
-      return v != null && !v.isNull();
-    }
-
-    /** The value under {@code key}, which must be present and not null. */
-    private Node child(String key) {
-      JsonNode v = json.get(key);
-      if (v == null || v.isNull()) {
-        throw error(path(key), "is missing");
-      }
-      return new Node(v, path(key));
-    }
-
-    private String path(String key) {
-      return path.isEmpty() ? key : path + "." + key;
-    }
-
-    Node object(String key) {
-      Node c = child(key);
-      if (!c.json.isObject()) {
-        throw c.wrongType("an object");
-      }
-      return c;
-    }
-
-    List<Node> objects(String key) {
-      return list(key, n -> {
-        if (!n.json.isObject()) {
-          throw n.wrongType("an object");
-        }
-        return n;
-      });
-    }
-
-    String string(String key) {
-      return child(key).string();
-    }
-
-    String string() {
-      if (!json.isTextual()) {
-        throw wrongType("a string");
-      }
-      return json.textValue();
-    }
-
-    int integer(String key) {
-      Node c = child(key);
-      if (!c.json.isIntegralNumber() || !c.json.canConvertToInt()) {
-        throw c.wrongType("an integer");
-      }
-      return c.json.intValue();
-    }
-
-    long longValue(String key) {
-      return child(key).longValue();
-    }
-
-    long longValue() {
-      if (!json.isIntegralNumber() || !json.canConvertToLong()) {
-        throw wrongType("an integer");
-      }
-      return json.longValue();
-    }
-
-    double number(String key) {
-      return child(key).number();
-    }
-
-    double number() {
-      if (!json.isNumber()) {
-        throw wrongType("a number");
-      }
-      return json.decimalValue().doubleValue();
-    }
-
-    float floatValue(String key) {
-      return child(key).floatValue();
-    }
-
-    float floatValue() {
-      if (!json.isNumber()) {
-        throw wrongType("a number");
-      }
-      return json.decimalValue().floatValue();
-    }
-
-    boolean bool(String key) {
-      Node c = child(key);
-      if (!c.json.isBoolean()) {
-        throw c.wrongType("true or false");
-      }
-      return c.json.booleanValue();
-    }
-
-    ModelKind kind(String key) {
-      Node c = child(key);
-      String s = c.string();
-      for (ModelKind k : ModelKind.values()) {
-        if (k.name().toLowerCase(Locale.ROOT).equals(s)) {
-          return k;
-        }
-      }
-      throw error(c.path, "must be one of features, classification, segmentation, got \"" + s
-          + "\"");
-    }
-
-    Instant instant(String key) {
-      Node c = child(key);
-      String s = c.string();
-      try {
-        return Instant.parse(s);
-      } catch (DateTimeParseException e) {
-        throw error(c.path, "must be an ISO-8601 UTC instant such as 2025-01-31T12:00:00Z, got \""
-            + s + "\"");
-      }
-    }
-
-    <T> List<T> list(String key, Function<Node, T> element) {
-      Node c = child(key);
-      if (!c.json.isArray()) {
-        throw c.wrongType("an array");
-      }
-      List<T> out = new ArrayList<>();
-      for (int i = 0; i < c.json.size(); i++) {
-        out.add(element.apply(new Node(c.json.get(i), c.path + "[" + i + "]")));
-      }
-      return out;
-    }
-
-    /** A JSON object of values, in document order; missing reads as empty. */
-    <T> Map<String, T> map(String key, Function<Node, T> value) {
-      Map<String, T> out = new LinkedHashMap<>();
-      if (!has(key)) {
-        return out;
-      }
-      Node c = object(key);
-      for (Map.Entry<String, JsonNode> f : c.json.properties()) {
-        out.put(f.getKey(), value.apply(new Node(f.getValue(), c.path + "." + f.getKey())));
-      }
-      return out;
-    }
-
-    /** Runs a record constructor, prefixing its complaint with where the record sits. */
-    <T> T build(Supplier<T> constructor) {
-      try {
-        return constructor.get();
-      } catch (FieldException e) {
-        throw e;
-      } catch (IllegalArgumentException e) {
-        String where = path.isEmpty() ? "" : " in field '" + path + "'";
-        throw new IllegalArgumentException(
-            "invalid model manifest" + where + ": " + e.getMessage(), e);
-      }
-    }
-
-    private FieldException wrongType(String expected) {
-      String found = json.toString();
-      if (found.length() > 80) {
-        found = found.substring(0, 77) + "...";
-      }
-      return error(path, "must be " + expected + ", got " + found);
-    }
-
-    private static FieldException error(String path, String problem) {
-      return new FieldException("invalid model manifest: field '" + path + "' " + problem);
-    }
-  }
-
-  /** A field that is missing or of the wrong type; its message already names the field. */
-  private static final class FieldException extends IllegalArgumentException {
-
-    private static final long serialVersionUID = 1L;
-
-    FieldException(String message) {
-      super(message);
-    }
   }
 }

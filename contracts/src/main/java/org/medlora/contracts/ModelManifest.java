@@ -140,8 +140,8 @@ public record ModelManifest(
    */
   public static String checkTask(String task) {
     if (task == null || !TASK.matcher(task).matches()) {
-      throw new IllegalArgumentException(
-          "task must be 1 to 64 characters of a-z, 0-9 and '-', got " + Checks.quoted(task));
+      throw Checks.invalid(
+          "task", "must be 1 to 64 characters of a-z, 0-9 and '-', got " + Checks.quoted(task));
     }
     return task;
   }
@@ -160,14 +160,15 @@ public record ModelManifest(
         precision, opset, newModelSha256, software, createdAt);
   }
 
-  private static void checkClasses(ModelKind kind, List<String> classNames) {
+  /** The class rule of {@code kind}; shared with the messages that carry class names. */
+  static void checkClasses(ModelKind kind, List<String> classNames) {
     if (kind == ModelKind.FEATURES && !classNames.isEmpty()) {
-      throw new IllegalArgumentException(
-          "classNames must be empty for a FEATURES model, got " + classNames);
+      throw Checks.invalid(
+          "classNames", "must be empty for a FEATURES model, got " + classNames);
     }
     if (kind != ModelKind.FEATURES && classNames.size() < 2) {
-      throw new IllegalArgumentException(
-          "classNames must hold >= 2 classes for a " + kind + " model"
+      throw Checks.invalid(
+          "classNames", "must hold >= 2 classes for a " + kind + " model"
               + (kind == ModelKind.SEGMENTATION ? " (background first)" : "") + ", got "
               + classNames);
     }
@@ -175,8 +176,8 @@ public record ModelManifest(
     for (String c : classNames) {
       Checks.nonBlank("class name", c);
       if (!seen.add(c)) {
-        throw new IllegalArgumentException(
-            "classNames must be distinct, \"" + c + "\" appears twice in " + classNames);
+        throw Checks.invalid(
+            "classNames", "must be distinct, \"" + c + "\" appears twice in " + classNames);
       }
     }
   }

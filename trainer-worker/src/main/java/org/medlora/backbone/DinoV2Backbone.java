@@ -86,15 +86,28 @@ public final class DinoV2Backbone extends AbstractBlock {
    */
   public static DinoV2Backbone fromCheckpoint(
       NDManager manager, DinoV2Checkpoint checkpoint, PeftAdapter adapter) {
-    DinoV2Config config = checkpoint.config();
-    DinoV2Backbone backbone =
-        builder().setConfig(config).optLora(adapter == null ? null : adapter.config()).build();
-    int p = config.patchSize();
-    backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, p, p));
-    backbone.loadWeights(checkpoint.tensors());
+    DinoV2Backbone backbone = fromCheckpoint(manager, checkpoint, adapter == null ? null : adapter.config());
     if (adapter != null) {
       backbone.loadLoraWeights(adapter.factors());
     }
+    return backbone;
+  }
+
+  /** The checkpoint's weights, without adapters. */
+  public static DinoV2Backbone fromCheckpoint(NDManager manager, DinoV2Checkpoint checkpoint) {
+    return fromCheckpoint(manager, checkpoint, (LoraConfig) null);
+  }
+
+  /**
+   * The checkpoint's weights with fresh LoRA adapters (A Kaiming-uniform, B zero) when
+   * {@code lora} is not null, ready to train.
+   */
+  public static DinoV2Backbone fromCheckpoint(NDManager manager, DinoV2Checkpoint checkpoint, LoraConfig lora) {
+    DinoV2Config config = checkpoint.config();
+    DinoV2Backbone backbone = builder().setConfig(config).optLora(lora).build();
+    int p = config.patchSize();
+    backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, p, p));
+    backbone.loadWeights(checkpoint.tensors());
     return backbone;
   }
 

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Medlora.Version.class,
     description = "Adapt DINOv2 to medical imaging tasks with LoRA, export verified ONNX, serve it.",
-    subcommands = {FeaturesCommand.class, ExportCommand.class, PredictCommand.class, BenchCommand.class})
+    subcommands = {
+      SynthCommand.class, TrainCommand.class, FeaturesCommand.class, ExportCommand.class, PredictCommand.class,
+      BenchCommand.class
+    })
 public final class Medlora {
 
   public static void main(String[] args) {

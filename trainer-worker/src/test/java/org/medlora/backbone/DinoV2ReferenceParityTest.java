@@ -36,7 +36,7 @@ class DinoV2ReferenceParityTest {
     manager = NDManager.newBaseManager();
     ps = new ParameterStore(manager, false);
     DinoV2Checkpoint ckpt = DinoV2Checkpoint.load(ReferenceFixture.file("weights_meta.safetensors"));
-    backbone = DinoV2Backbone.fromCheckpoint(manager, ckpt, null);
+    backbone = DinoV2Backbone.fromCheckpoint(manager, ckpt);
   }
 
   @AfterAll
@@ -93,7 +93,7 @@ class DinoV2ReferenceParityTest {
   void huggingFaceLayoutGivesTheSameModel() throws Exception {
     DinoV2Checkpoint hf = DinoV2Checkpoint.load(ReferenceFixture.file("weights_hf.safetensors"));
     try (NDManager m = NDManager.newBaseManager()) {
-      DinoV2Backbone fromHf = DinoV2Backbone.fromCheckpoint(m, hf, null);
+      DinoV2Backbone fromHf = DinoV2Backbone.fromCheckpoint(m, hf);
       NDArray pixels = m.create(input("pixel_values").data(), new Shape(2, 3, 224, 224));
       NDList out = fromHf.forward(new ParameterStore(m, false), new NDList(pixels), false);
       assertClose(output("x_norm_clstoken"), out.get(0), TOKEN_TOLERANCE, "HF x_norm_clstoken");

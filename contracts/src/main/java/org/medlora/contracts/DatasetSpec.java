@@ -1,0 +1,56 @@
+package org.medlora.contracts;
+
+import java.util.List;
+
+/**
+ * Where the training images are and how they are organised.
+ *
+ * @param location where the data set is, as the trainer sees it (a directory path)
+ * @param layout one of {@link #LAYOUTS}:
+ *     <ul>
+ *       <li>{@code kermany}: the pediatric pneumonia chest X-rays,
+ *           {@code chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}}; classification only (it
+ *           has no masks)
+ *       <li>{@code busi}: breast ultrasound, {@code Dataset_BUSI_with_GT/{benign,malignant,normal}}
+ *           with a mask beside each image; classification or segmentation
+ *       <li>{@code image-mask-folders}: an image folder and a mask folder, e.g. lung
+ *           segmentation; segmentation only
+ *     </ul>
+ * @param validationFraction share of the data held out for validation, in (0, 1); default
+ *     {@value #DEFAULT_VALIDATION_FRACTION}
+ * @param splitSeed seed of that split, so that a repeated request sees the same split; default
+ *     {@value #DEFAULT_SPLIT_SEED}
+ */
+public record DatasetSpec(
+    String location, String layout, double validationFraction, long splitSeed) {
+
+  public static final List<String> LAYOUTS = List.of("kermany", "busi", "image-mask-folders");
+
+  public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
+
+  public static final long DEFAULT_SPLIT_SEED = 42;
+
+  public DatasetSpec {
+    Checks.nonBlank("location", location);
+    Checks.oneOf("layout", layout, LAYOUTS);
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw Checks.invalid(
+          "validationFraction", "must be > 0 and < 1, got " + validationFraction);
+    }
+  }
+
+  /** The data set at {@code location} with the default validation split. */
+  public static DatasetSpec of(String location, String layout) {
+    return new DatasetSpec(location, layout, DEFAULT_VALIDATION_FRACTION, DEFAULT_SPLIT_SEED);
+  }
+
+  /** Whether this layout holds masks, which segmentation needs. */
+  boolean hasMasks() {
+    return !layout.equals("kermany");
+  }
+
+  /** Whether this layout holds image-level labels, which classification needs. */
+  boolean hasImageLabels() {
+    return !layout.equals("image-mask-folders");
+  }
+}

@@ -1,0 +1,248 @@
+package org.medlora.contracts;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened to a training request, published by the trainer on {@link Topics#TRAINING_EVENTS}
+ * (key: the request id), so that all events of one request stay in order. A request sees
+ * {@link Accepted} (again on each retry), any number of {@link Progress}, then one of
+ * {@link Completed}, {@link Failed} or {@link Cancelled}. In JSON the {@code "type"} key tells the
+ * records apart: {@link #type()}.
+ */
+public sealed interface JobEvent
+    permits JobEvent.Accepted,
+        JobEvent.Progress,
+        JobEvent.Completed,
+        JobEvent.Failed,
+        JobEvent.Cancelled {
+
+  /** The only layout this build reads and writes. */
+  int SCHEMA_VERSION = 1;
+
+  /** The JSON {@code "type"} of each record, in the order a request meets them. */
+  List<String> TYPES = List.of("accepted", "progress", "completed", "failed", "cancelled");
+
+  /** Layout of this message; always {@link #SCHEMA_VERSION}. */
+  int schemaVersion();
+
+  /** The request this event is about, as {@link TrainingRequest#checkRequestId} allows. */
+  String requestId();
+
+  /** The request's task. */
+  String task();
+
+  /** When the trainer published the event. */
+  Instant timestamp();
+
+  /** This event's JSON {@code "type"}, one of {@link #TYPES}. */
+  String type();
+
+  /**
+   * The trainer took the request on.
+   *
+   * @param attempt 1 the first time, one more on each retry of the same request
+   */
+  record Accepted(int schemaVersion, String requestId, String task, Instant timestamp, int attempt)
+      implements JobEvent {
+
+    public Accepted {
+      checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.atLeast("attempt", attempt, 1);
+    }
+
+    public Accepted(String requestId, String task, Instant timestamp, int attempt) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, attempt);
+    }
+
+    @Override
+    public String type() {
+      return "accepted";
+    }
+  }
+
+  /**
+   * One epoch is done.
+   *
+   * @param phase one of {@link #PHASES}: the backbone and head, or the segmentation decoder
+   * @param epoch the epoch just finished, from 1 to {@code totalEpochs}
+   * @param totalEpochs epochs of this phase
+   * @param metrics e.g. {@code train-loss}, {@code val-dice}; finite, in the trainer's order
+   * @param epochSeconds wall-clock time of this epoch, finite and >= 0
+   * @param etaSeconds estimated time left for the whole request, finite and >= 0
+   */
+  record Progress(
+      int schemaVersion,
+      String requestId,
+      String task,
+      Instant timestamp,
+      String phase,
+      int epoch,
+      int totalEpochs,
+      Map<String, Double> metrics,
+      double epochSeconds,
+      double etaSeconds)
+      implements JobEvent {
+
+    public static final List<String> PHASES = List.of("train", "decoder");
+
+    public Progress {
+      checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.oneOf("phase", phase, PHASES);
+      Checks.atLeast("totalEpochs", totalEpochs, 1);
+      Checks.between("epoch", epoch, 1, totalEpochs);
+      metrics = finiteMetrics(metrics);
+      Checks.finiteAtLeast("epochSeconds", epochSeconds, 0);
+      Checks.finiteAtLeast("etaSeconds", etaSeconds, 0);
+    }
+
+    public Progress(
+        String requestId,
+        String task,
+        Instant timestamp,
+        String phase,
+        int epoch,
+        int totalEpochs,
+        Map<String, Double> metrics,
+        double epochSeconds,
+        double etaSeconds) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, phase, epoch, totalEpochs, metrics,
+          epochSeconds, etaSeconds);
+    }
+
+    @Override
+    public String type() {
+      return "progress";
+    }
+
+    /** An unmodifiable copy in the caller's order; every value finite. */
+    private static Map<String, Double> finiteMetrics(Map<String, Double> metrics) {
+      Checks.nonNull("metrics", metrics);
+      Map<String, Double> copy = new LinkedHashMap<>();
+      for (Map.Entry<String, Double> m : metrics.entrySet()) {
+        Checks.nonBlank("metrics key", m.getKey());
+        Double value = m.getValue();
+        if (value == null || !Double.isFinite(value)) {
+          throw Checks.invalid("metrics", "must be finite (leave undefined ones out), got "
+              + m.getKey() + "=" + value);
+        }
+        copy.put(m.getKey(), value);
+      }
+      return Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /**
+   * The model was trained, exported, verified and published.
+   *
+   * @param manifest the published version's manifest; its task is this event's task
+   * @param modelPath where the version lives relative to the store root, {@code <task>/<version>}
+   *     of the manifest
+   */
+  record Completed(
+      int schemaVersion,
+      String requestId,
+      String task,
+      Instant timestamp,
+      ModelManifest manifest,
+      String modelPath)
+      implements JobEvent {
+
+    public Completed {
+      checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.nonNull("manifest", manifest);
+      if (!manifest.task().equals(task)) {
+        throw Checks.invalid("task",
+            "must be the manifest's task \"" + manifest.task() + "\", got \"" + task + "\"");
+      }
+      String expected = Checks.modelPath(manifest.task(), manifest.version());
+      if (!expected.equals(modelPath)) {
+        throw Checks.invalid("modelPath", "must be \"" + expected
+            + "\" (<task>/<version> of the manifest), got " + Checks.quoted(modelPath));
+      }
+    }
+
+    public Completed(
+        String requestId, String task, Instant timestamp, ModelManifest manifest,
+        String modelPath) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, manifest, modelPath);
+    }
+
+    /** The completion of {@code requestId} by publishing {@code manifest}. */
+    public static Completed of(String requestId, Instant timestamp, ModelManifest manifest) {
+      Checks.nonNull("manifest", manifest);
+      return new Completed(requestId, manifest.task(), timestamp, manifest,
+          Checks.modelPath(manifest.task(), manifest.version()));
+    }
+
+    @Override
+    public String type() {
+      return "completed";
+    }
+  }
+
+  /**
+   * The request ended without a model.
+   *
+   * @param reason what went wrong, non-blank
+   * @param hint what to do about it; may be empty when nothing is known to help
+   */
+  record Failed(
+      int schemaVersion, String requestId, String task, Instant timestamp, String reason,
+      String hint)
+      implements JobEvent {
+
+    public Failed {
+      checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.nonBlank("reason", reason);
+      Checks.nonNull("hint", hint);
+    }
+
+    public Failed(String requestId, String task, Instant timestamp, String reason, String hint) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, reason, hint);
+    }
+
+    @Override
+    public String type() {
+      return "failed";
+    }
+  }
+
+  /**
+   * The request was stopped by a {@link CancelRequest}.
+   *
+   * @param reason why, non-blank; usually the cancel request's reason
+   */
+  record Cancelled(int schemaVersion, String requestId, String task, Instant timestamp,
+      String reason)
+      implements JobEvent {
+
+    public Cancelled {
+      checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.nonBlank("reason", reason);
+    }
+
+    public Cancelled(String requestId, String task, Instant timestamp, String reason) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, reason);
+    }
+
+    @Override
+    public String type() {
+      return "cancelled";
+    }
+  }
+
+  private static void checkCommon(
+      int schemaVersion, String requestId, String task, Instant timestamp) {
+    if (schemaVersion != SCHEMA_VERSION) {
+      throw Checks.invalid(
+          "schemaVersion", "must be " + SCHEMA_VERSION + ", got " + schemaVersion);
+    }
+    TrainingRequest.checkRequestId(requestId);
+    ModelManifest.checkTask(task);
+    Checks.nonNull("timestamp", timestamp);
+  }
+}

@@ -1,0 +1,309 @@
+package org.medlora.training;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.medlora.backbone.DinoV2Backbone;
+import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.DatasetInfo;
+import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.PreprocessingSpec;
+import org.medlora.contracts.TrainingRequest;
+import org.medlora.data.Augmentation;
+import org.medlora.data.Dataset;
+import org.medlora.data.DatasetLayout;
+import org.medlora.data.DatasetReader;
+import org.medlora.data.ExampleLoader;
+import org.medlora.data.Sample;
+import org.medlora.data.Split;
+import org.medlora.export.ExportParityException;
+import org.medlora.export.ExportSpec;
+import org.medlora.export.ModelPublisher;
+import org.medlora.export.Precision;
+import org.medlora.export.Predictor;
+import org.medlora.heads.ClassificationHead;
+import org.medlora.heads.SegmentationHead;
+import org.medlora.heads.Upsampling;
+import org.medlora.heads.UpsamplingDecoder;
+import org.medlora.lora.LoraConfig;
+import org.medlora.lora.LoraTarget;
+import org.medlora.store.ModelStore;
+import org.medlora.store.PublishedModel;
+
+/**
+ * One training request, run to a published model: the seed paper's method end to end. Read and
+ * split the data, adapt the backbone (linear probe, LoRA or full fine-tuning) with the task's
+ * head, optionally train the upsampling decoder on the frozen segmenter, evaluate, then export,
+ * verify and publish. Deterministic on CPU for a given seed.
+ *
+ * <p>The linear probe computes backbone features once and trains the head on them: the frozen
+ * backbone gives the same features every epoch, so this is exact and many times faster. Those
+ * features come from the un-augmented images, so augmentation does not apply to the linear probe
+ * (as in DINOv2's own linear evaluation); it does apply to LoRA and full fine-tuning. The decoder
+ * likewise trains on un-augmented images, because it reads the frozen segmenter's cached logits.
+ */
+public final class TrainingRun {
+
+  /** What a run reports as it goes. Called on the training thread. */
+  public interface Listener {
+    void progress(String phase, int epoch, int totalEpochs, Map<String, Double> metrics,
+        double epochSeconds, double etaSeconds);
+
+    /** A skipped file or another non-fatal problem, with its reason. */
+    default void problem(String message) {}
+  }
+
+  /** The published model and the final validation (and test) metrics. */
+  public record Outcome(PublishedModel published, Map<String, Double> metrics, List<String> problems) {}
+
+  private final TrainingRequest request;
+  private final ModelStore store;
+  private final Listener listener;
+  private final BooleanSupplier cancelled;
+  private final List<String> problems = new ArrayList<>();
+
+  public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
+    this.request = request;
+    this.store = store;
+    this.listener = listener;
+    this.cancelled = cancelled;
+  }
+
+  public Outcome run() throws IOException, ExportParityException, TrainingCancelledException {
+    Engine.getInstance().setRandomSeed((int) request.seed());
+    ModelKind kind = request.kind();
+    var dataSpec = request.dataset();
+    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind);
+    dataset.problems().forEach(this::problem);
+    List<String> classes = classNames(dataset);
+    Split split = Split.of(dataset.samples(), dataSpec.validationFraction(), dataSpec.splitSeed());
+    if (split.train().isEmpty() || split.validation().isEmpty()) {
+      throw new IllegalArgumentException("the dataset at " + dataSpec.location() + " has " + dataset.samples().size()
+          + " usable samples: too few for a " + dataSpec.validationFraction() + " validation split");
+    }
+    DinoV2Checkpoint checkpoint = DinoV2Checkpoint.load(Path.of(request.checkpoint()));
+    checkpoint.notes().forEach(this::problem);
+    FineTuning method = FineTuning.valueOf(request.method().kind().toUpperCase(Locale.ROOT));
+    int size = request.imageSize();
+    PreprocessingSpec pre = PreprocessingSpec.imagenet(size, size);
+
+    try (NDManager manager = NDManager.newBaseManager()) {
+      DinoV2Backbone backbone = DinoV2Backbone.fromCheckpoint(manager, checkpoint, loraConfig(method));
+      int d = backbone.config().embedDim();
+      int grid = backbone.config().gridSize(size);
+      Block head =
+          kind == ModelKind.CLASSIFICATION
+              ? new ClassificationHead(d, classes.size(), pooling())
+              : new SegmentationHead(d, classes.size(), grid, grid);
+      BackboneWithHead net = new BackboneWithHead(backbone, head);
+      net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
+      method.configure(backbone);
+      long trainable = FineTuning.trainableParameterCount(net);
+
+      Augmentation augmentation = augmentation();
+      ExampleLoader loader = new ExampleLoader();
+      Batches batches = new Batches(loader, pre, augmentation, request.batchSize(), request.seed(), grid);
+      TaskLoss loss = new TaskLoss(request.classWeighting() ? classWeights(split.train(), batches, classes.size()) : null,
+          request.diceLoss() && kind == ModelKind.SEGMENTATION);
+      Evaluator evaluator = new Evaluator(kind, classes, batches, loss);
+
+      long started = System.nanoTime();
+      Map<String, Double> metrics =
+          method == FineTuning.LINEAR
+              ? new LinearProbe(net, batches, evaluator, loss, this).train(split)
+              : trainEndToEnd(net, batches, evaluator, loss, split);
+      double secondsPerEpoch = (System.nanoTime() - started) / 1e9 / request.epochs();
+
+      UpsamplingDecoder decoder = null;
+      if (kind == ModelKind.SEGMENTATION && request.decoder().train()) {
+        DecoderTraining phase = new DecoderTraining(net, batches, evaluator, loss, this, request.decoder());
+        decoder = phase.train(manager, split, size);
+        metrics = phase.finalMetrics();
+      }
+      Map<String, Double> all = new LinkedHashMap<>(metrics);
+      if (!dataset.testSamples().isEmpty()) {
+        evaluator.evaluate(net, decoder, dataset.testSamples()).forEach((k, v) -> all.put("test-" + k, v));
+      }
+      all.put("seconds-per-epoch", secondsPerEpoch);
+      all.put("trainable-params", (double) trainable);
+
+      Predictor predictor =
+          kind == ModelKind.CLASSIFICATION
+              ? Predictor.classifier(backbone, (ClassificationHead) head)
+              : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
+      ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
+          Path.of(request.checkpoint()).getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
+          provenance(trainable), all,
+          new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size()),
+          Precision.FP32);
+      return new Outcome(ModelPublisher.publish(predictor, spec, store), all, List.copyOf(problems));
+    }
+  }
+
+  private Map<String, Double> trainEndToEnd(BackboneWithHead net, Batches batches, Evaluator evaluator,
+      TaskLoss loss, Split split) throws IOException, TrainingCancelledException {
+    int steps = batches.inOrder(split.train()).size();
+    Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
+        steps * request.optimizer().warmupEpochs());
+    Map<String, Double> metrics = Map.of();
+    try (Model model = Model.newInstance("medlora-" + request.task());
+        Trainer trainer = trainer(model, net, loss, optimizer)) {
+      EpochClock clock = new EpochClock(request.epochs());
+      for (int epoch = 1; epoch <= request.epochs(); epoch++) {
+        double lossSum = 0;
+        int seen = 0;
+        for (List<Sample> samples : batches.shuffled(split.train(), epoch)) {
+          checkCancelled();
+          try (NDManager step = trainer.getManager().newSubManager()) {
+            Batches.Batch batch = batches.load(step, samples, epoch, true);
+            lossSum += trainStep(trainer, new NDList(batch.pixels()), target(batch)) * samples.size();
+            seen += samples.size();
+          }
+        }
+        metrics = new LinkedHashMap<>();
+        metrics.put("train-loss", lossSum / seen);
+        metrics.putAll(evaluator.evaluate(net, null, split.validation()));
+        clock.epochDone();
+        listener.progress("train", epoch, request.epochs(), metrics, clock.lastSeconds(), clock.etaSeconds());
+      }
+    }
+    return metrics;
+  }
+
+  static Trainer trainer(Model model, Block block, TaskLoss loss, Optimizer optimizer) {
+    model.setBlock(block);
+    return model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer));
+  }
+
+  /** One optimizer step; returns the batch's loss. The step runs outside the collector's scope. */
+  static float trainStep(Trainer trainer, NDList inputs, NDArray target) {
+    float value;
+    try (GradientCollector gc = trainer.newGradientCollector()) {
+      NDList out = trainer.forward(inputs);
+      NDArray l = trainer.getLoss().evaluate(new NDList(target), out);
+      gc.backward(l);
+      value = l.getFloat();
+    }
+    trainer.step();
+    return value;
+  }
+
+  /** Labels for classification, patch masks for the linear segmenter. */
+  private static NDArray target(Batches.Batch batch) {
+    return batch.patchMasks() != null ? batch.patchMasks() : batch.labels();
+  }
+
+  void checkCancelled() throws TrainingCancelledException {
+    if (cancelled.getAsBoolean()) {
+      throw new TrainingCancelledException("request " + request.requestId() + " was cancelled");
+    }
+  }
+
+  void progress(String phase, int epoch, int total, Map<String, Double> metrics, double seconds, double eta) {
+    listener.progress(phase, epoch, total, metrics, seconds, eta);
+  }
+
+  TrainingRequest request() {
+    return request;
+  }
+
+  private void problem(String message) {
+    problems.add(message);
+    listener.problem(message);
+  }
+
+  private List<String> classNames(Dataset dataset) {
+    List<String> requested = request.classNames();
+    if (requested.isEmpty()) {
+      return dataset.classNames();
+    }
+    if (requested.size() != dataset.classNames().size()) {
+      throw new IllegalArgumentException("the request names " + requested.size() + " classes " + requested
+          + " but the dataset has " + dataset.classNames().size() + ": " + dataset.classNames());
+    }
+    return requested;
+  }
+
+  private LoraConfig loraConfig(FineTuning method) {
+    if (method != FineTuning.LORA) {
+      return null;
+    }
+    var m = request.method();
+    EnumSet<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
+    m.loraTargets().forEach(t -> targets.add(LoraTarget.parse(t)));
+    return new LoraConfig(m.loraRank(), m.loraAlpha(), targets, m.rsLora());
+  }
+
+  private ClassificationHead.Pooling pooling() {
+    return request.pooling().equals("cls") ? ClassificationHead.Pooling.CLS : ClassificationHead.Pooling.CLS_AND_MEAN_PATCH;
+  }
+
+  private Augmentation augmentation() {
+    var a = request.augmentation();
+    return new Augmentation(a.horizontalFlip(), a.verticalFlip(), a.randomResizedCrop(), a.cropScaleMin(), a.cropScaleMax());
+  }
+
+  /** Inverse class frequencies over the training split: images, or patch-mask pixels. */
+  private float[] classWeights(List<Sample> train, Batches batches, int classes) throws IOException {
+    long[] counts = new long[classes];
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (List<Sample> samples : batches.inOrder(train)) {
+        try (NDManager b = m.newSubManager()) {
+          NDArray target = target(batches.load(b, samples, 0, false));
+          for (long label : target.toLongArray()) {
+            counts[(int) label]++;
+          }
+        }
+      }
+    }
+    return TaskLoss.inverseFrequency(counts);
+  }
+
+  /** The request's hyper-parameters under stable kebab-case keys, for the manifest. */
+  private Map<String, String> provenance(long trainable) {
+    Map<String, String> p = new LinkedHashMap<>();
+    var o = request.optimizer();
+    var a = request.augmentation();
+    p.put("request-id", request.requestId());
+    p.put("method", request.method().kind());
+    p.put("optimizer", o.name());
+    p.put("learning-rate", Double.toString(o.learningRate()));
+    p.put("schedule", o.schedule());
+    p.put("warmup-epochs", Integer.toString(o.warmupEpochs()));
+    p.put("weight-decay", Double.toString(o.weightDecay()));
+    p.put("epochs", Integer.toString(request.epochs()));
+    p.put("batch-size", Integer.toString(request.batchSize()));
+    p.put("image-size", Integer.toString(request.imageSize()));
+    p.put("augmentation", "hflip=" + a.horizontalFlip() + ",vflip=" + a.verticalFlip() + ",random-resized-crop="
+        + a.randomResizedCrop() + "[" + a.cropScaleMin() + "," + a.cropScaleMax() + "]");
+    p.put("class-weighting", Boolean.toString(request.classWeighting()));
+    p.put("dice-loss", Boolean.toString(request.diceLoss()));
+    p.put("pooling", request.pooling());
+    p.put("decoder", request.decoder().train() ? "epochs=" + request.decoder().epochs() + ",lr="
+        + request.decoder().learningRate() : "none");
+    p.put("validation-fraction", Double.toString(request.dataset().validationFraction()));
+    p.put("split-seed", Long.toString(request.dataset().splitSeed()));
+    p.put("seed", Long.toString(request.seed()));
+    p.put("trainable-params", Long.toString(trainable));
+    return p;
+  }
+}

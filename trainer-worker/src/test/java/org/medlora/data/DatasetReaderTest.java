@@ -1,0 +1,210 @@
+package org.medlora.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.ModelKind;
+import org.medlora.data.synth.SyntheticDatasets.Kind;
+
+class DatasetReaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void pairsShenzhenAndMontgomeryMasksAndReportsImagesWithoutMasks() throws Exception {
+    // 12 images: 9 Shenzhen-style (numbers 3 and 9 without masks), 3 Montgomery-style.
+    Fixtures.synth(Kind.LUNG_XRAY, 12, dir.resolve("Lung Segmentation"));
+    Dataset data = DatasetReader.read(dir, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+
+    assertEquals(List.of("background", "lung"), data.classNames());
+    assertEquals(10, data.samples().size());
+    assertTrue(data.testSamples().isEmpty());
+    for (Sample s : data.samples()) {
+      String image = name(s.image()).replace(".png", "");
+      String mask = name(s.masks().get(0)).replace(".png", "");
+      assertEquals(image.startsWith("CHNCXR") ? image + "_mask" : image, mask);
+      assertEquals(1, s.label());
+    }
+    assertEquals(2, data.problems().size(), data.problems().toString());
+    assertTrue(data.problems().get(0).contains("CHNCXR_0003_") && data.problems().get(0).contains("no mask"),
+        data.problems().get(0));
+    assertTrue(data.problems().get(1).contains("CHNCXR_0009_"), data.problems().get(1));
+    List<String> names = data.samples().stream().map(s -> name(s.image())).toList();
+    assertEquals(names.stream().sorted().toList(), names, "listed in sorted order");
+  }
+
+  @Test
+  void kermanyPoolsTrainAndValAndKeepsTestApart() throws Exception {
+    // 12 images: NORMAL 1 train + 1 val + 1 test, PNEUMONIA 7 train + 1 val + 1 test.
+    Path root = Fixtures.synth(Kind.PNEUMONIA_XRAY, 12, dir.resolve("download"));
+    Dataset data = DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION);
+
+    assertEquals(List.of("NORMAL", "PNEUMONIA"), data.classNames());
+    assertEquals(root.resolve("chest_xray"), data.root());
+    assertEquals(10, data.samples().size());
+    assertEquals(2, data.samples().stream().filter(s -> s.label() == 0).count());
+    assertEquals(2, data.testSamples().size());
+    for (Sample s : data.testSamples()) {
+      assertEquals("test", s.image().getParent().getParent().getFileName().toString());
+      assertEquals(data.classNames().get(s.label()), s.image().getParent().getFileName().toString());
+    }
+    assertTrue(data.samples().stream().noneMatch(s -> s.image().toString().contains("/test/")));
+    assertTrue(data.samples().stream().allMatch(s -> s.masks().isEmpty()));
+    assertTrue(data.problems().isEmpty(), data.problems().toString());
+
+    // The chest_xray folder itself is accepted too, and gives the same data set.
+    assertEquals(data, DatasetReader.read(root.resolve("chest_xray"), DatasetLayout.KERMANY, ModelKind.CLASSIFICATION));
+  }
+
+  @Test
+  void kermanyAcceptsJpgAndPngAndReportsOtherFiles() throws Exception {
+    Path root = Fixtures.synth(Kind.PNEUMONIA_XRAY, 12, dir);
+    Path normal = root.resolve("chest_xray/train/NORMAL");
+    Path jpeg = Fixtures.first(normal);
+    Files.copy(jpeg, normal.resolve("copy.JPG"));
+    Fixtures.png(normal.resolve("extra.png"), new byte[32 * 32], 32, 32);
+    Files.writeString(normal.resolve("notes.txt"), "not an image");
+    Files.writeString(normal.resolve(".DS_Store"), "hidden files are ignored");
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION);
+    assertEquals(12, data.samples().size());
+    assertEquals(1, data.problems().size(), data.problems().toString());
+    assertTrue(data.problems().get(0).contains("notes.txt: not a .png, .jpg or .jpeg file"), data.problems().get(0));
+  }
+
+  @Test
+  void busiSegmentationLabelsPixelsWithTheFolderClassAndKeepsEveryMask() throws Exception {
+    // 12 images: 7 benign, 3 malignant, 2 normal; benign (3) and malignant (3) have a second mask.
+    Path root = Fixtures.synth(Kind.BREAST_ULTRASOUND, 12, dir);
+    Dataset data = DatasetReader.read(root, DatasetLayout.BUSI, ModelKind.SEGMENTATION);
+
+    assertEquals(List.of("background", "benign", "malignant"), data.classNames());
+    assertEquals(root.resolve("Dataset_BUSI_with_GT"), data.root());
+    assertEquals(12, data.samples().size());
+    int[] perLabel = new int[3];
+    data.samples().forEach(s -> perLabel[s.label()]++);
+    assertEquals("[2, 7, 3]", Arrays.toString(perLabel), "normal images are all background");
+    Sample two = data.samples().stream().filter(s -> name(s.image()).equals("benign (3).png")).findFirst().orElseThrow();
+    assertEquals(List.of("benign (3)_mask.png", "benign (3)_mask_1.png"), two.masks().stream().map(DatasetReaderTest::name).toList());
+    assertTrue(data.problems().isEmpty(), data.problems().toString());
+  }
+
+  @Test
+  void busiClassificationUsesTheThreeFoldersAndIgnoresMasks() throws Exception {
+    Path root = Fixtures.synth(Kind.BREAST_ULTRASOUND, 12, dir);
+    Dataset data = DatasetReader.read(
+        root.resolve("Dataset_BUSI_with_GT"), DatasetLayout.BUSI, ModelKind.CLASSIFICATION);
+
+    assertEquals(List.of("benign", "malignant", "normal"), data.classNames());
+    int[] perLabel = new int[3];
+    data.samples().forEach(s -> perLabel[s.label()]++);
+    assertEquals("[7, 3, 2]", Arrays.toString(perLabel));
+    assertTrue(data.samples().stream().allMatch(s -> s.masks().isEmpty()));
+  }
+
+  @Test
+  void busiReportsImagesWithoutMasksAndMasksWithoutImages() throws Exception {
+    Path root = Fixtures.synth(Kind.BREAST_ULTRASOUND, 12, dir);
+    Path benign = root.resolve("Dataset_BUSI_with_GT/benign");
+    Files.delete(benign.resolve("benign (1)_mask.png"));
+    Files.delete(benign.resolve("benign (2).png"));
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.BUSI, ModelKind.SEGMENTATION);
+    assertEquals(10, data.samples().size());
+    assertEquals(2, data.problems().size(), data.problems().toString());
+    assertTrue(data.problems().get(0).contains("benign (1).png: no mask benign (1)_mask.png"), data.problems().get(0));
+    assertTrue(data.problems().get(1).contains("benign (2)_mask.png: a mask without its image"), data.problems().get(1));
+  }
+
+  @Test
+  void combinationsWithoutLabelsOrMasksAreRefused() {
+    IllegalArgumentException kermany = assertThrows(IllegalArgumentException.class,
+        () -> DatasetReader.read(dir, DatasetLayout.KERMANY, ModelKind.SEGMENTATION));
+    assertTrue(kermany.getMessage().contains("kermany") && kermany.getMessage().contains("use CLASSIFICATION"),
+        kermany.getMessage());
+    IllegalArgumentException lungs = assertThrows(IllegalArgumentException.class,
+        () -> DatasetReader.read(dir, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.CLASSIFICATION));
+    assertTrue(lungs.getMessage().contains("use SEGMENTATION"), lungs.getMessage());
+  }
+
+  @Test
+  void aLayoutMismatchNamesTheFoldersExpectedAndFound() throws Exception {
+    Path root = Fixtures.synth(Kind.BREAST_ULTRASOUND, 3, dir);
+    DatasetException e = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION));
+    assertTrue(e.getMessage().contains("not in the kermany layout"), e.getMessage());
+    assertTrue(e.getMessage().contains("chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}"), e.getMessage());
+    assertTrue(e.getMessage().contains("found folders Dataset_BUSI_with_GT/"), e.getMessage());
+
+    DatasetException lungs = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION));
+    assertTrue(lungs.getMessage().contains("CXR_png or images beside a folder masks"), lungs.getMessage());
+
+    Path missing = dir.resolve("nope");
+    DatasetException absent = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(missing, DatasetLayout.BUSI, ModelKind.SEGMENTATION));
+    assertEquals(missing, absent.path());
+    assertTrue(absent.getMessage().contains("no such folder; expected Dataset_BUSI_with_GT/"), absent.getMessage());
+  }
+
+  @Test
+  void corruptImagesAreSkippedAndReportedOrFailNamingThePath() throws Exception {
+    Path root = Fixtures.synth(Kind.PNEUMONIA_XRAY, 12, dir);
+    Path pneumonia = root.resolve("chest_xray/train/PNEUMONIA");
+    byte[] good = Files.readAllBytes(Fixtures.first(pneumonia));
+    Path text = Files.writeString(pneumonia.resolve("person98_bacteria_1.jpeg"), "this is not a JPEG");
+    Path empty = Files.write(pneumonia.resolve("person99_bacteria_1.jpeg"), new byte[0]);
+    Path cut = Files.write(pneumonia.resolve("person97_virus_1.jpeg"), Arrays.copyOf(good, 24));
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION, OnError.SKIP_AND_REPORT);
+    assertEquals(10, data.samples().size());
+    String problems = String.join("\n", data.problems());
+    assertEquals(3, data.problems().size(), problems);
+    assertTrue(problems.contains(text + ": is not a PNG or JPEG image (it starts with bytes 74 68 69 73"), problems);
+    assertTrue(problems.contains(empty + ": is empty (0 bytes)"), problems);
+    assertTrue(problems.contains(cut + ": has a damaged JPEG header"), problems);
+
+    DatasetException e = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION, OnError.FAIL));
+    assertEquals(cut, e.path(), "the first bad file in sorted order");
+    assertTrue(e.getMessage().startsWith(cut + ": has a damaged JPEG header"), e.getMessage());
+  }
+
+  @Test
+  void aMaskOfAnotherSizeIsReportedNamingBothFiles() throws Exception {
+    // 4 images: CHNCXR_0001, _0002 and MCUCXR_0001 with masks, CHNCXR_0003 without.
+    Path root = Fixtures.synth(Kind.LUNG_XRAY, 4, dir);
+    Path mask = Fixtures.first(root.resolve("masks"));
+    Path image = root.resolve("CXR_png").resolve(name(mask).replace("_mask", ""));
+    Fixtures.png(mask, new byte[32 * 48], 32, 48);
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    assertEquals(2, data.samples().size());
+    String expected = mask + ": mask is 48x32 but its image " + image + " is 64x64";
+    assertTrue(data.problems().stream().anyMatch(p -> p.startsWith(expected)), data.problems().toString());
+
+    DatasetException e = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION, OnError.FAIL));
+    assertEquals(mask, e.path());
+    assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+  }
+
+  @Test
+  void layoutNamesParseAndUnknownOnesListTheValidNames() {
+    assertEquals(DatasetLayout.IMAGE_MASK_FOLDERS, DatasetLayout.parse("image-mask-folders"));
+    assertEquals(DatasetLayout.BUSI, DatasetLayout.parse("BUSI"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetLayout.parse("nifti"));
+    assertEquals("unknown dataset layout 'nifti'; valid layouts: kermany, busi, image-mask-folders", e.getMessage());
+  }
+
+  static String name(Path p) {
+    return p.getFileName().toString();
+  }
+}

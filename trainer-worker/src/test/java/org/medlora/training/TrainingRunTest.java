@@ -1,0 +1,121 @@
+package org.medlora.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.ModelManifest;
+import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.store.ModelStore;
+import org.medlora.testing.SyntheticTasks;
+
+/**
+ * Whole training runs on synthetic phantoms with fixture A's tiny random-weight backbone. The
+ * stated bars are what a linear probe on such random features reaches with margin (measured:
+ * lung Dice 0.61 vs 0.36 after one epoch; pneumonia macro-F1 0.69 vs 0.42 for always-pneumonia).
+ */
+class TrainingRunTest {
+
+  @TempDir static Path dir;
+  static Path lungs;
+  static Path pneumonia;
+  static Path busi;
+
+  @BeforeAll
+  static void data() throws Exception {
+    lungs = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 40, 1, dir);
+    pneumonia = SyntheticTasks.write(SyntheticDatasets.Kind.PNEUMONIA_XRAY, 60, 2, dir);
+    busi = SyntheticTasks.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND, 30, 3, dir);
+  }
+
+  /** Records progress events. */
+  static final class Recorder implements TrainingRun.Listener {
+    final List<String> phases = new ArrayList<>();
+    final List<Map<String, Double>> metrics = new ArrayList<>();
+
+    @Override
+    public void progress(String phase, int epoch, int total, Map<String, Double> m, double seconds, double eta) {
+      phases.add(phase + " " + epoch + "/" + total);
+      metrics.add(m);
+    }
+  }
+
+  private static TrainingRun.Outcome run(org.medlora.contracts.TrainingRequest request, Path store) throws Exception {
+    return new TrainingRun(request, new ModelStore(store), new Recorder(), () -> false).run();
+  }
+
+  @Test
+  void aLinearProbeLearnsToSegmentLungs() throws Exception {
+    var request = SyntheticTasks.request("lungs-linear", "lungs", "segmentation", lungs, "image-mask-folders",
+        "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 30");
+    Recorder recorder = new Recorder();
+    TrainingRun.Outcome outcome = new TrainingRun(request, new ModelStore(dir.resolve("store")), recorder, () -> false).run();
+    assertTrue(outcome.metrics().get("dice") > 0.5, "lung Dice " + outcome.metrics().get("dice"));
+    assertEquals(30, recorder.phases.size());
+    assertTrue(recorder.metrics.get(0).get("dice") < outcome.metrics().get("dice"), "it learned");
+    ModelManifest manifest = outcome.published().manifest();
+    assertEquals("lungs-linear", manifest.training().get("request-id"));
+    assertEquals("linear", manifest.method().kind());
+    assertEquals(List.of("background", "lung"), manifest.classNames());
+    assertEquals(130.0, outcome.metrics().get("trainable-params"), "a 64 -> 2 linear head");
+  }
+
+  @Test
+  void aLinearProbeLearnsToClassifyPneumoniaAndReportsTheTestSet() throws Exception {
+    var request = SyntheticTasks.request("pneumonia-linear", "pneumonia", "classification", pneumonia, "kermany",
+        "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 30");
+    TrainingRun.Outcome outcome = run(request, dir.resolve("store"));
+    assertTrue(outcome.metrics().get("macro-f1") > 0.6, "macro-F1 " + outcome.metrics().get("macro-f1"));
+    assertTrue(outcome.metrics().containsKey("test-accuracy"), "Kermany's test split is evaluated apart");
+  }
+
+  @Test
+  void loraWithTheDecoderStageRunsToAVerifiedModel() throws Exception {
+    var request = SyntheticTasks.request("busi-lora", "busi", "segmentation", busi, "busi",
+        "\"method\": {\"kind\": \"lora\", \"lora-rank\": 2, \"lora-alpha\": 4}, \"epochs\": 2, \"class-weighting\": true,"
+            + " \"dice-loss\": true, \"decoder\": {\"train\": true, \"epochs\": 2}");
+    Recorder recorder = new Recorder();
+    TrainingRun.Outcome outcome = new TrainingRun(request, new ModelStore(dir.resolve("store")), recorder, () -> false).run();
+    assertEquals(List.of("train 1/2", "train 2/2", "decoder 1/2", "decoder 2/2"), recorder.phases);
+    ModelManifest manifest = outcome.published().manifest();
+    assertEquals(2, manifest.method().loraRank());
+    assertEquals(List.of("background", "benign", "malignant"), manifest.classNames());
+    assertTrue(manifest.verification().maxAbsDiff() <= manifest.verification().tolerance());
+    assertTrue(manifest.training().get("decoder").startsWith("epochs=2"), manifest.training().toString());
+    assertEquals(2L * 2 * 2 * 64 * 2 + 3 * 65, outcome.metrics().get("trainable-params"), 1e-9,
+        "q and v adapters in 2 blocks, plus the head");
+  }
+
+  @Test
+  void fullFineTuningRunsAndTheSameSeedGivesTheSameModel() throws Exception {
+    String extra = "\"method\": {\"kind\": \"full\"}, \"optimizer\": {\"name\": \"sgd\", \"learning-rate\": 0.01,"
+        + " \"schedule\": \"linear\", \"weight-decay\": 0}, \"epochs\": 2, \"seed\": 7";
+    var first = run(SyntheticTasks.request("full-1", "lungs-full", "segmentation", lungs, "image-mask-folders", extra),
+        dir.resolve("store-a"));
+    var second = run(SyntheticTasks.request("full-1", "lungs-full", "segmentation", lungs, "image-mask-folders", extra),
+        dir.resolve("store-b"));
+    assertEquals(first.metrics().get("val-loss"), second.metrics().get("val-loss"), "deterministic on CPU");
+    assertEquals(first.published().manifest().modelSha256(), second.published().manifest().modelSha256(),
+        "bit-identical exported weights");
+  }
+
+  @Test
+  void aCancelledRunStopsBetweenBatchesAndPublishesNothing() throws Exception {
+    var request = SyntheticTasks.request("cancel-me", "lungs-cancel", "segmentation", lungs, "image-mask-folders",
+        "\"method\": {\"kind\": \"lora\"}, \"epochs\": 5");
+    AtomicInteger checks = new AtomicInteger();
+    Path store = dir.resolve("store-cancel");
+    var run = new TrainingRun(request, new ModelStore(store), new Recorder(), () -> checks.incrementAndGet() > 3);
+    TrainingCancelledException e = assertThrows(TrainingCancelledException.class, run::run);
+    assertTrue(e.getMessage().contains("cancel-me"), e.getMessage());
+    assertTrue(new ModelStore(store).tasks().isEmpty(), "nothing published");
+  }
+}
