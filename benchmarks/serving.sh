@@ -14,7 +14,7 @@ mkdir -p "$work"
 cd "$root"
 
 echo "serving.sh: building the inference service and its test classes..." >&2
-./mvnw -q -B -pl inference-service -am install -DskipTests >&2
+./mvnw -q -B -pl inference-service,test-models -am install -DskipTests >&2
 cp_file="$work/test-classpath.txt"
 ./mvnw -q -B -pl inference-service dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
@@ -22,7 +22,9 @@ classpath="inference-service/target/test-classes:inference-service/target/classe
 
 if [ ! -d "$work/store/bench-lungs" ]; then
   echo "serving.sh: writing a random ViT-S/14 and exporting it at 448x448..." >&2
-  java -Xmx4g -Dai.djl.offline=true -cp "$classpath" org.medlora.service.bench.RandomVitS14 "$work"
+  java -Xmx4g -Dai.djl.offline=true \
+    -cp "test-models/target/classes:$(cat test-models/target/runtime-classpath.txt)" \
+    org.medlora.testmodels.RandomVitS14 "$work"
   bin/medlora export --checkpoint "$work/vits14-random.safetensors" \
     --head "$work/seg-head-448.safetensors" --size 448x448 --store "$work/store" --task bench-lungs
 fi

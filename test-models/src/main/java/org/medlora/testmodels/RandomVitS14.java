@@ -1,4 +1,4 @@
-package org.medlora.service.bench;
+package org.medlora.testmodels;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
