@@ -26,6 +26,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -57,6 +62,14 @@ import org.medlora.service.models.UnknownModelException;
  */
 @Path("/v1/models")
 @Blocking
+@SecuritySchemes({
+  @SecurityScheme(securitySchemeName = "api-key", type = SecuritySchemeType.APIKEY,
+      in = SecuritySchemeIn.HEADER, apiKeyName = "X-API-Key",
+      description = "One of medlora.auth.api-keys"),
+  @SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer",
+      bearerFormat = "JWT", description = "When medlora.auth.jwt.enabled")})
+@SecurityRequirement(name = "api-key")
+@SecurityRequirement(name = "jwt")
 public class ModelsResource {
 
   static final String IMAGE_PNG = "image/png";

@@ -18,6 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
+import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.ModelPublished;
 import org.medlora.service.config.MedloraConfig;
 
 /**
@@ -25,7 +27,8 @@ import org.medlora.service.config.MedloraConfig;
  * beginning up to its end as of then, and loads only the newest version per task; after that
  * every new record is loaded as it comes (hot swap).
  *
- * <p>A plain consumer with assigned partitions rather than a consumer group: every replica must
+ * <p>Values are {@link ModelPublished} announcements, read with the shared {@link MessageCodec}
+ * (key: the task). A plain consumer with assigned partitions rather than a consumer group: every replica must
  * read the whole topic at every start, commits nothing, and needs to know when the backlog is
  * read, which a group subscription does not say. All {@code kafka.*} settings (security, say)
  * pass through.
@@ -128,11 +131,11 @@ public class ModelPublishedListener {
     c.seekToBeginning(partitions);
     Map<TopicPartition, Long> end = c.endOffsets(partitions);
     // Newest announcement per task in the backlog; only these are loaded.
-    Map<String, ModelPublishedMessage> newest = new LinkedHashMap<>();
+    Map<String, ModelPublished> newest = new LinkedHashMap<>();
     boolean inBacklog = !backlogRead;
     while (running) {
       for (ConsumerRecord<String, String> record : c.poll(POLL)) {
-        ModelPublishedMessage message = parse(record);
+        ModelPublished message = parse(record);
         if (message == null) {
           continue;
         }
@@ -150,7 +153,7 @@ public class ModelPublishedListener {
         }
         inBacklog = false;
         LOG.infof("topic %s: backlog read, %d task(s) announced", topic, newest.size());
-        for (ModelPublishedMessage m : newest.values()) {
+        for (ModelPublished m : newest.values()) {
           registry.offer(m.task(), m.version(), m.modelSha256());
         }
         newest.clear();
@@ -170,12 +173,12 @@ public class ModelPublishedListener {
     return true;
   }
 
-  private static ModelPublishedMessage parse(ConsumerRecord<String, String> record) {
+  private static ModelPublished parse(ConsumerRecord<String, String> record) {
     if (record.value() == null) {
       return null; // a tombstone: compaction removed the task; its loaded version stays
     }
     try {
-      return ModelPublishedMessage.parse(record.value());
+      return MessageCodec.fromJson(record.value(), ModelPublished.class);
     } catch (IllegalArgumentException e) {
       // Offsets only: record contents stay out of the logs.
       LOG.warnf("skipping record %s-%d@%d: not a model-published message: %s", record.topic(),

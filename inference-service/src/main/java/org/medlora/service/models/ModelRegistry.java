@@ -134,11 +134,12 @@ public class ModelRegistry {
     }
     // The current version can be swapped out and closed between reading and acquiring it; the
     // swap writes the new one first, so reading again finds a live model.
-    for (LoadedModel m = slot.current; ; m = slot.current) {
+    for (LoadedModel m = slot.current; m != null; m = slot.current) {
       if (m.tryAcquire()) {
         return new Lease(m);
       }
     }
+    throw notServing(task, slot); // only while shutting down
   }
 
   private RuntimeException notServing(String task, Slot slot) {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.medlora.service.testing.Api.api;
 import static org.medlora.service.testing.Api.post;
-import static org.medlora.service.testing.TestModels.CLASSIFIER;
-import static org.medlora.service.testing.TestModels.SEGMENTER;
+import static org.medlora.service.testing.TestTasks.CLASSIFIER;
+import static org.medlora.service.testing.TestTasks.SEGMENTER;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

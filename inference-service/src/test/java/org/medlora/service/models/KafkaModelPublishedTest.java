@@ -3,13 +3,14 @@ package org.medlora.service.models;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.medlora.service.testing.Api.api;
-import static org.medlora.service.testing.TestModels.CLASSIFIER;
-import static org.medlora.service.testing.TestModels.SEGMENTER;
+import static org.medlora.service.testing.TestTasks.CLASSIFIER;
+import static org.medlora.service.testing.TestTasks.SEGMENTER;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,6 +20,9 @@ import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.ModelPublished;
+import org.medlora.contracts.Topics;
 import org.medlora.service.testing.ModelStoreResource;
 import org.medlora.service.testing.Stores;
 import org.medlora.service.testing.TestImages;
@@ -31,7 +35,7 @@ import org.medlora.testsupport.KafkaBrokerResource;
 @WithTestResource(value = ModelStoreResource.class, initArgs = @ResourceArg(name = "tasks", value = ""))
 class KafkaModelPublishedTest {
 
-  static final String TOPIC = "model-published";
+  static final String TOPIC = Topics.MODEL_PUBLISHED;
 
   @ConfigProperty(name = "medlora.store.path")
   Path store;
@@ -64,10 +68,9 @@ class KafkaModelPublishedTest {
     }
   }
 
+  /** The announcement the trainer sends, written with the shared codec. */
   private static ProducerRecord<String, String> announcement(PublishedModel m) {
-    String json = "{\"schema-version\":1,\"task\":\"" + m.task() + "\",\"version\":" + m.version()
-        + ",\"model-path\":\"" + m.task() + "/" + m.version() + "\",\"model-sha256\":\""
-        + m.manifest().modelSha256() + "\"}";
-    return new ProducerRecord<>(TOPIC, m.task(), json);
+    return new ProducerRecord<>(TOPIC, m.task(),
+        MessageCodec.toJson(ModelPublished.of(m.manifest(), Instant.now(), null)));
   }
 }

@@ -2,8 +2,8 @@ package org.medlora.service.models;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.medlora.service.testing.TestModels.CLASSIFIER;
-import static org.medlora.service.testing.TestModels.SEGMENTER;
+import static org.medlora.service.testing.TestTasks.CLASSIFIER;
+import static org.medlora.service.testing.TestTasks.SEGMENTER;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

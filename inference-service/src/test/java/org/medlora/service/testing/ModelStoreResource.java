@@ -19,13 +19,13 @@ public class ModelStoreResource implements QuarkusTestResourceLifecycleManager {
   private String tasks = "";
   private Path root;
 
-  /** Where {@link TestModels} exported the models (set by the build for Surefire). */
+  /** Where module test-models exported the models (set by the build for Surefire). */
   public static Path templateStore() {
-    String dir = System.getProperty("test.models.dir", "target/test-models");
+    String dir = System.getProperty("test.models.dir", "../test-models/target/test-models");
     Path store = Path.of(dir, "store");
     if (!Files.isDirectory(store)) {
-      throw new IllegalStateException(store + " is missing: the build exports the test models"
-          + " (exec plugin, TestModels) before the tests; run them through Maven");
+      throw new IllegalStateException(store + " is missing: module test-models exports them"
+          + " (TestModels); build with ./mvnw -pl inference-service -am verify");
     }
     return store;
   }

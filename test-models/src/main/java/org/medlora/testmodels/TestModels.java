@@ -1,4 +1,4 @@
-package org.medlora.service.testing;
+package org.medlora.testmodels;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -23,8 +23,10 @@ import picocli.CommandLine;
  *   <li>{@code chest-xray}: classification (CLS + mean patch), classes normal, benign, malignant.
  * </ul>
  *
- * <p>Run by the build (exec plugin, {@code process-test-classes}) in a JVM of its own, so DJL and
- * libtorch never share a JVM with Quarkus; skipped when the store is already there. Arguments:
+ * <p>Run by the build of this module (exec plugin, {@code process-classes}) in a JVM of its own,
+ * so DJL and libtorch never share a JVM or a classpath with the service's Quarkus tests; skipped
+ * when the store is already there. The task names are repeated in the service's
+ * {@code TestTasks}. Arguments:
  * the fixture directory, the output directory (the store goes to {@code <out>/store}).
  */
 public final class TestModels {
