@@ -26,6 +26,8 @@ done
 for batch in 1 8; do
   run --scenarios onnx --sizes 448 --onnx-batches "$batch" --iterations 5
 done
+runs=$(mktemp)
+"$root/bin/medlora" bench --scenarios runs --sizes 224 2>>"$log" > "$runs" || { tail -n 20 "$log" >&2; exit 1; }
 
 {
   echo "# Benchmark results"
@@ -40,11 +42,19 @@ done
   echo
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
        "$(free -g | awk '/Mem:/{print $2}') GiB RAM; $(java -version 2>&1 | head -1);" \
-       "malloc: $(ldconfig -p | grep -q libtcmalloc_minimal.so.4 && echo tcmalloc || echo glibc); $(date -u +%Y-%m-%d)."
+       "malloc: $(ldconfig -p | awk '/libtcmalloc_minimal\.so\.4 /{n++} END {print (n ? "tcmalloc" : "glibc")}'); $(date -u +%Y-%m-%d)."
   echo
   echo "| scenario | input | batch | median ms | min ms | peak RSS MB | trainable params |"
   echo "|---|---|---|---|---|---|---|"
   cat "$rows"
+  echo
+  echo "Whole training runs (\`bin/medlora bench --scenarios runs\`): ViT-S/14 random weights on 24"
+  echo "synthetic images (lung X-rays with masks; pneumonia X-rays), 2 epochs, batch 4, LoRA r=8;"
+  echo "images/s is the second epoch's training images over its time, validation included. The"
+  echo "linear probe computes the backbone's features once, before its first epoch (last column;"
+  echo "reading data and checkpoint included), then trains the head alone on them."
+  echo
+  cat "$runs"
 } > "$out"
-rm -f "$rows" "$log"
+rm -f "$rows" "$log" "$runs"
 cat "$out"

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -162,10 +163,30 @@ class TrainingWorkerTest {
     }
     ModelStore store = new ModelStore(Path.of("target/worker-test-store"));
     assertEquals(List.of(1), store.versions("it-lungs"));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MODEL_PUBLISHED);
+      String policy = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value();
+      assertEquals("compact", policy, "the newest announcement per task survives");
+    }
   }
 
   @Test
   @Order(2)
+  void loraAndFullFineTuningRunToPublishedModelsThroughKafka() throws Exception {
+    send(Topics.TRAINING_REQUESTS, "it-lora", request("it-lora", "it-lora",
+        "\"method\": {\"kind\": \"lora\", \"lora-rank\": 2, \"lora-alpha\": 4}, \"epochs\": 1"));
+    send(Topics.TRAINING_REQUESTS, "it-full", request("it-full", "it-full",
+        "\"method\": {\"kind\": \"full\"}, \"epochs\": 1"));
+    for (String id : List.of("it-lora", "it-full")) {
+      List<JobEvent> seen = eventsUntilTerminal(id);
+      assertEquals(List.of("accepted", "progress", "completed"), types(seen), id);
+      JobEvent.Completed done = (JobEvent.Completed) seen.get(2);
+      assertEquals(id.substring(3), done.manifest().method().kind());
+    }
+  }
+
+  @Test
+  @Order(3)
   void aRequestIdThatAlreadyCompletedIsNotTrainedTwice() throws Exception {
     send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
         "\"method\": {\"kind\": \"linear\"}, \"epochs\": 3"));
@@ -176,7 +197,7 @@ class TrainingWorkerTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aMessageThatIsNotARequestGoesToTheDeadLetterTopicAndTheWorkerGoesOn() throws Exception {
     send(Topics.TRAINING_REQUESTS, "garbage", "this is not JSON");
     try (KafkaConsumer<String, String> dlq = consumer(Topics.TRAINING_REQUESTS_DLQ)) {
@@ -198,10 +219,17 @@ class TrainingWorkerTest {
     JobEvent.Failed failed = (JobEvent.Failed) seen.get(seen.size() - 1);
     assertTrue(failed.reason().contains("/nonexistent/data"), failed.reason());
     assertFalse(failed.hint().isBlank(), "a hint says what to do");
+
+    send(Topics.TRAINING_REQUESTS, "it-no-ckpt", request("it-no-ckpt", "it-no-ckpt",
+        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1")
+        .replace(ReferenceFixture.file("weights_meta.safetensors").toString(), "/nonexistent/dinov2.safetensors"));
+    List<JobEvent> noCheckpoint = eventsUntilTerminal("it-no-ckpt");
+    JobEvent last = noCheckpoint.get(noCheckpoint.size() - 1);
+    assertTrue(((JobEvent.Failed) last).reason().contains("/nonexistent/dinov2.safetensors"), last.toString());
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aBadFieldValueIsAFailedEventNamingTheField() throws Exception {
     send(Topics.TRAINING_REQUESTS, "it-bad", request("it-bad", "it-bad", "\"epochs\": -3"));
     List<JobEvent> seen = eventsUntilTerminal("it-bad");
@@ -210,7 +238,7 @@ class TrainingWorkerTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRunningJobIsCancelledAndItsRequestIsAcknowledgedOnlyAfterwards() throws Exception {
     RecordMetadata sent = send(Topics.TRAINING_REQUESTS, "it-long", request("it-long", "it-long",
         "\"method\": {\"kind\": \"lora\"}, \"epochs\": 500"));
