@@ -1,23 +1,13 @@
 package org.medlora.bench;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.synth.SyntheticDatasets;
-import org.medlora.safetensors.SafetensorsWriter;
 import org.medlora.store.ModelStore;
 import org.medlora.training.TrainingRun;
 
@@ -45,7 +35,7 @@ public final class TrainingBenchmark {
   }
 
   public List<Result> run(List<String> methods) throws Exception {
-    Path checkpoint = randomVitS14(work.resolve("vits14-random.safetensors"));
+    Path checkpoint = RandomCheckpoints.write(DinoV2Config.vitS14(), work.resolve("vits14-random.safetensors"));
     Path lungs = SyntheticDatasets.write(SyntheticDatasets.Kind.LUNG_XRAY,
         new SyntheticDatasets.Options(count, 1, 256, false), work.resolve("lungs")).root();
     Path pneumonia = SyntheticDatasets.write(SyntheticDatasets.Kind.PNEUMONIA_XRAY,
@@ -85,23 +75,6 @@ public final class TrainingBenchmark {
         train, r.epochSeconds(), r.imagesPerSecond(),
         method.equals("linear") ? String.format(", features once: %.1f s", beforeFirst) : "");
     return r;
-  }
-
-  /** A ViT-S/14 checkpoint with DINOv2's initial random weights, in Meta's layout. */
-  static Path randomVitS14(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    Engine.getInstance().setRandomSeed(0);
-    try (NDManager m = NDManager.newBaseManager()) {
-      DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(DinoV2Config.vitS14()).build();
-      backbone.initialize(m, DataType.FLOAT32, new Shape(1, 3, 14, 14));
-      SafetensorsWriter writer = new SafetensorsWriter();
-      for (Map.Entry<String, Parameter> e : backbone.checkpointParameters().entrySet()) {
-        writer.putFloats(e.getKey(), e.getValue().getShape().getShape(), e.getValue().getArray().toFloatArray());
-      }
-      writer.putMetadata("num_heads", "6");
-      writer.write(file);
-    }
-    return file;
   }
 
   /** Markdown rows for benchmarks/RESULTS.md. */
