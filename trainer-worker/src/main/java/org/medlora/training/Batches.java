@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.medlora.data.Sample;
 
 /**
  * Turns samples into model-ready batches. Every example gets its own random stream, seeded by
- * the run's seed, the epoch and the sample's file, so augmentation is reproducible whatever the
- * batch size or loading order.
+ * the run's seed, the epoch and the sample's folder and file name, so augmentation is
+ * reproducible whatever the batch size, the loading order or where the data set is mounted.
  */
 final class Batches {
 
@@ -71,7 +72,7 @@ final class Batches {
     long[] masks = null;
     for (int i = 0; i < b; i++) {
       Sample s = samples.get(i);
-      Random rng = new Random(seed ^ (31L * epoch + s.image().toString().hashCode()) * 0x9E3779B97F4A7C15L);
+      Random rng = new Random(seed ^ (31L * epoch + key(s)) * 0x9E3779B97F4A7C15L);
       Example e = loader.load(s, spec, augment ? augmentation : Augmentation.NONE, rng);
       System.arraycopy(e.pixels(), 0, pixels, i * 3 * h * w, 3 * h * w);
       labels[i] = e.label();
@@ -89,6 +90,13 @@ final class Batches {
         manager.create(labels),
         patchMasks == null ? null : manager.create(patchMasks, new Shape(b, gridSize, gridSize)),
         masks == null ? null : manager.create(masks, new Shape(b, h, w)));
+  }
+
+  /** Folder and file name: stable wherever the data set is mounted. */
+  private static int key(Sample s) {
+    Path image = s.image();
+    Path folder = image.getParent() == null ? null : image.getParent().getFileName();
+    return ((folder == null ? "" : folder + "/") + image.getFileName()).hashCode();
   }
 
   private static void copyUnsigned(byte[] from, long[] to, int offset) {

@@ -265,6 +265,10 @@ public final class TrainingRun {
   /** Inverse class frequencies over the training split: images, or patch-mask pixels. */
   private float[] classWeights(List<Sample> train, Batches batches, int classes) throws IOException {
     long[] counts = new long[classes];
+    if (request.kind() == ModelKind.CLASSIFICATION) {
+      train.forEach(s -> counts[s.label()]++); // labels are known without decoding a pixel
+      return TaskLoss.inverseFrequency(counts);
+    }
     try (NDManager m = NDManager.newBaseManager()) {
       for (List<Sample> samples : batches.inOrder(train)) {
         try (NDManager b = m.newSubManager()) {
