@@ -23,6 +23,7 @@ import org.medlora.lora.LoraAdapterBlock;
 import org.medlora.lora.LoraConfig;
 import org.medlora.lora.LoraFactors;
 import org.medlora.lora.LoraSite;
+import org.medlora.lora.LoraTarget;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.safetensors.FloatTensor;
@@ -311,19 +312,24 @@ public final class DinoV2Backbone extends AbstractBlock {
 
   /** Folds every LoRA adapter into its base weight; the forward pass is then adapter-free. */
   public void mergeLora() {
-    Map<String, Parameter> base = checkpointParameters();
-    for (var e : loraAdapters().entrySet()) {
-      LoraSite s = e.getKey();
-      e.getValue().mergeInto(base.get(s.target().baseWeightKey(s.block())).getArray(), s.target());
-    }
+    forEachAdapter((adapter, base, target) -> adapter.mergeInto(base, target));
   }
 
   /** Undoes {@link #mergeLora()}, so training can continue on the adapters. */
   public void unmergeLora() {
+    forEachAdapter((adapter, base, target) -> adapter.unmergeFrom(base, target));
+  }
+
+  /** An operation on one adapter and the base weight it updates. */
+  private interface AdapterOperation {
+    void apply(LoraAdapterBlock adapter, NDArray baseWeight, LoraTarget target);
+  }
+
+  private void forEachAdapter(AdapterOperation operation) {
     Map<String, Parameter> base = checkpointParameters();
     for (var e : loraAdapters().entrySet()) {
       LoraSite s = e.getKey();
-      e.getValue().unmergeFrom(base.get(s.target().baseWeightKey(s.block())).getArray(), s.target());
+      operation.apply(e.getValue(), base.get(s.target().baseWeightKey(s.block())).getArray(), s.target());
     }
   }
 

@@ -19,6 +19,7 @@ import org.medlora.lora.PeftAdapter;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Exports backbone (+ adapter, head, decoder) to a verified ONNX model in the store. */
@@ -31,11 +32,7 @@ import picocli.CommandLine.Option;
     })
 final class ExportCommand implements Callable<Integer> {
 
-  @Option(names = "--checkpoint", required = true, description = "DINOv2 weights (.safetensors).")
-  Path checkpoint;
-
-  @Option(names = "--adapter", description = "A PEFT LoRA adapter folder to merge into the backbone.")
-  Path adapter;
+  @Mixin BackboneOptions source;
 
   @Option(names = "--head", description = "A trained head (.safetensors); without one the model outputs features.")
   Path head;
@@ -60,8 +57,8 @@ final class ExportCommand implements Callable<Integer> {
     if (decoder != null && head == null) {
       throw new IllegalArgumentException("--decoder needs the segmentation --head it refines");
     }
-    DinoV2Checkpoint ckpt = DinoV2Checkpoint.load(checkpoint);
-    PeftAdapter lora = adapter == null ? null : PeftAdapter.read(adapter);
+    DinoV2Checkpoint ckpt = source.loadCheckpoint();
+    PeftAdapter lora = source.loadAdapter();
     int h = size.height();
     int w = size.width();
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -91,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
               : MethodInfo.lora(lora.config().rank(), lora.config().alpha(),
                   lora.config().targets().stream().map(LoraTarget::peftModuleName).sorted().toList(),
                   lora.config().rsLora());
-      ExportSpec spec = new ExportSpec(task, h, w, classes, checkpoint.getFileName().toString(), ckpt.sha256(),
+      ExportSpec spec = new ExportSpec(task, h, w, classes, source.checkpoint.getFileName().toString(), ckpt.sha256(),
           method, Map.of(), Map.of(), null, fp16 ? Precision.FP16 : Precision.FP32);
       PublishedModel published = ModelPublisher.publish(predictor, spec, new ModelStore(store));
       var v = published.manifest().verification();

@@ -13,6 +13,7 @@ import org.medlora.lora.PeftAdapter;
 import org.medlora.safetensors.SafetensorsWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the backbone on an image or a tensor file and writes DINOv2's normalized tokens. */
@@ -25,8 +26,7 @@ import picocli.CommandLine.Option;
     })
 final class FeaturesCommand implements Callable<Integer> {
 
-  @Option(names = "--checkpoint", required = true, description = "DINOv2 weights (.safetensors, Meta or HuggingFace keys).")
-  Path checkpoint;
+  @Mixin BackboneOptions source;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelInput input;
@@ -35,16 +35,13 @@ final class FeaturesCommand implements Callable<Integer> {
       description = "Model input size HxW for --image, multiples of the patch size (default: ${DEFAULT-VALUE}).")
   ImageSize size;
 
-  @Option(names = "--adapter", description = "A PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors).")
-  Path adapter;
-
   @Option(names = "--out", required = true, description = "Output .safetensors file.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    DinoV2Checkpoint ckpt = DinoV2Checkpoint.load(checkpoint);
-    PeftAdapter lora = adapter == null ? null : PeftAdapter.read(adapter);
+    DinoV2Checkpoint ckpt = source.loadCheckpoint();
+    PeftAdapter lora = source.loadAdapter();
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray pixels = input.load(manager, size);
       DinoV2Backbone backbone = DinoV2Backbone.fromCheckpoint(manager, ckpt, lora);

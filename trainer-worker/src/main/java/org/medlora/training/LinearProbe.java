@@ -25,8 +25,12 @@ import org.medlora.data.Split;
  */
 final class LinearProbe {
 
-  /** Features of a split, stacked along axis 0, in one manager that lives for the phase. */
-  private record Features(NDArray cls, NDArray patches, NDArray targets, NDArray labels, NDArray masks) {
+  /**
+   * Features of a split, stacked along axis 0, in one manager that lives for the phase. The
+   * targets are the labels (classification) or the patch masks (segmentation), whose metrics are
+   * taken against the full-resolution {@code masks}.
+   */
+  private record Features(NDArray cls, NDArray patches, NDArray targets, NDArray masks) {
     long size() {
       return cls.getShape().get(0);
     }
@@ -97,8 +101,9 @@ final class LinearProbe {
         try (NDManager b = m.newSubManager()) {
           NDArray index = b.arange(start, Math.min(validation.size(), start + batchSize));
           NDArray logits = net.head().forward(ps, validation.inputs(index), false).head();
-          NDArray truth = validation.masks() != null ? validation.masks().get(index) : validation.labels().get(index);
-          tally.add(logits, validation.targets().get(index), truth, null);
+          NDArray targets = validation.targets().get(index);
+          NDArray truth = validation.masks() != null ? validation.masks().get(index) : targets;
+          tally.add(logits, targets, truth, null);
         }
       }
     }
@@ -110,7 +115,6 @@ final class LinearProbe {
     NDList cls = new NDList();
     NDList patches = new NDList();
     NDList targets = new NDList();
-    NDList labels = new NDList();
     NDList masks = new NDList();
     ParameterStore ps = new ParameterStore(manager, false);
     boolean classification = run.request().kind() == ModelKind.CLASSIFICATION;
@@ -122,14 +126,13 @@ final class LinearProbe {
         NDArray p = classification ? out.get(1).mean(new int[] {1}, true) : out.get(1); // (B, 1, D) or (B, N, D)
         keep(manager, cls, out.get(0));
         keep(manager, patches, p);
-        keep(manager, labels, batch.labels());
-        keep(manager, targets, classification ? batch.labels().duplicate() : batch.patchMasks());
+        keep(manager, targets, classification ? batch.labels() : batch.patchMasks());
         if (batch.masks() != null) {
           keep(manager, masks, batch.masks());
         }
       }
     }
-    return new Features(stack(cls), stack(patches), stack(targets), stack(labels), stack(masks));
+    return new Features(stack(cls), stack(patches), stack(targets), stack(masks));
   }
 
   private static void keep(NDManager manager, NDList list, NDArray array) {
