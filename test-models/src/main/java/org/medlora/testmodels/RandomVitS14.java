@@ -10,7 +10,7 @@ import java.util.List;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.backbone.DinoV2Config;
-import org.medlora.bench.RandomCheckpoints;
+import org.medlora.backbone.RandomCheckpoints;
 
 /**
  * Writes a random-weight DINOv2 ViT-S/14 checkpoint in Meta's key layout (the shapes of

@@ -3,20 +3,30 @@ package org.medlora.testmodels;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
-import org.medlora.cli.Medlora;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.medlora.export.ExportSources;
+import org.medlora.export.Precision;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.safetensors.SafetensorsFile;
-import picocli.CommandLine;
+import org.medlora.store.ModelStore;
 
 /**
- * Exports the service tests' models with the trainer's own {@code bin/medlora export}, so the
- * tests serve exactly what the trainer publishes: the tiny DINOv2 of reference fixture A (width
- * 64, 2 blocks) at 224x224 with its reference heads,
+ * Exports the service tests' models with the library's own export (what {@code bin/medlora
+ * export} runs), so the tests serve exactly what the trainer publishes: the tiny DINOv2 of
+ * reference fixture A (width 64, 2 blocks) at 224x224 with its reference heads,
  *
  * <ul>
  *   <li>{@code busi-tumours}: segmentation, classes background, benign, malignant;
@@ -25,9 +35,9 @@ import picocli.CommandLine;
  *
  * <p>Run by the build of this module (exec plugin, {@code process-classes}) in a JVM of its own,
  * so DJL and libtorch never share a JVM or a classpath with the service's Quarkus tests; skipped
- * when the store is already there. The task names are repeated in the service's
- * {@code TestTasks}. Arguments:
- * the fixture directory, the output directory (the store goes to {@code <out>/store}).
+ * when the store was exported from the same fixture and exporter code. The task names are
+ * repeated in the service's {@code TestTasks}. Arguments: the fixture directory, the output
+ * directory (the store goes to {@code <out>/store}).
  */
 public final class TestModels {
 
@@ -42,10 +52,12 @@ public final class TestModels {
     Path fixture = Path.of(args[0]);
     Path out = Path.of(args[1]);
     Path done = out.resolve("done");
-    if (Files.exists(done)) {
-      System.out.println("test models already exported in " + out);
+    String inputs = inputsDigest(fixture);
+    if (Files.exists(done) && Files.readString(done).strip().equals(inputs)) {
+      System.out.println("test models already exported in " + out + " from the same fixture and exporter");
       return;
     }
+    deleteTree(out); // versions are never overwritten: a new export starts from an empty store
     Path store = out.resolve("store");
     Files.createDirectories(out);
     Path segHead = out.resolve("seg-head.safetensors");
@@ -65,17 +77,49 @@ public final class TestModels {
       cls.bias().getArray().set(heads.floatTensor("head_clsavg.bias").data());
       HeadFiles.writeClassifier(clsHead, cls, CLS_CLASSES);
     }
-    String checkpoint = fixture.resolve("weights_meta.safetensors").toString();
-    export(checkpoint, segHead, store, SEGMENTER);
-    export(checkpoint, clsHead, store, CLASSIFIER);
-    Files.writeString(done, "exported by " + TestModels.class.getName() + "\n");
+    Path checkpoint = fixture.resolve("weights_meta.safetensors");
+    ModelStore models = new ModelStore(store);
+    for (var task : List.of(Map.entry(SEGMENTER, segHead), Map.entry(CLASSIFIER, clsHead))) {
+      new ExportSources(checkpoint, null, task.getValue(), null)
+          .publish(task.getKey(), 224, 224, Precision.FP32, models);
+    }
+    Files.writeString(done, inputs + "\n");
   }
 
-  private static void export(String checkpoint, Path head, Path store, String task) {
-    int code = new CommandLine(new Medlora()).execute("export", "--checkpoint", checkpoint,
-        "--head", head.toString(), "--size", "224x224", "--store", store.toString(), "--task", task);
-    if (code != 0) {
-      throw new IllegalStateException("bin/medlora export of " + task + " failed with code " + code);
+  /**
+   * SHA-256 over the fixture's files and the exporter's code (the model library's jar or classes
+   * folder), so a change to either exports again without a clean build.
+   */
+  static String inputsDigest(Path fixture) throws IOException, URISyntaxException {
+    Path exporter = Path.of(ExportSources.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    MessageDigest sha = sha256();
+    for (Path root : List.of(fixture, exporter)) {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          sha.update(root.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+          sha.update(Files.readAllBytes(f));
+        }
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 }

@@ -1,0 +1,78 @@
+package org.medlora.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the inference service on a model store without Kafka, for a quick local run. The service
+ * is its own application (Quarkus, ONNX Runtime only), so this launches its jar as a child process
+ * and waits for it; Ctrl-C stops both.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves the newest version of every task in a model store over HTTP (rescanned every 30 s),",
+      "without Kafka. API: /v1/models, /v1/models/<task>/classify, /v1/models/<task>/segment;",
+      "Swagger UI at /q/swagger-ui. Without --api-key it listens on 127.0.0.1 only, with no",
+      "authentication. Any medlora.* setting of the service can be passed in MEDLORA_JAVA_OPTS,",
+      "e.g. -Dmedlora.batching.max-batch-size=1."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  /** Where bin/medlora builds the service, relative to medlora.home. */
+  static final String SERVICE_JAR = "inference-service/target/quarkus-app/quarkus-run.jar";
+
+  @Option(names = "--store", required = true, description = "Model store root folder (written by train or export).")
+  Path store;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", description = "Address to listen on (default: 127.0.0.1, or 0.0.0.0 with --api-key).")
+  String host;
+
+  @Option(names = "--api-key", description = "Require this key in the X-API-Key header on /v1.")
+  String apiKey;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(store)) {
+      throw new IllegalArgumentException(store + " is not a directory; pass the model store that train or export wrote");
+    }
+    Path jar = Path.of(System.getProperty("medlora.home", ".")).resolve(SERVICE_JAR);
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("the inference service is not built (" + jar + "); run it through bin/medlora,"
+          + " which builds it, or ./mvnw -pl inference-service -am package -DskipTests");
+    }
+    ProcessBuilder service = new ProcessBuilder(command(jar)).inheritIO();
+    if (apiKey != null) {
+      service.environment().put("MEDLORA_AUTH_API_KEYS", apiKey); // the environment, not argv: keys stay out of ps
+    }
+    Process process = service.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+    return process.waitFor();
+  }
+
+  private List<String> command(Path jar) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String javaOpts = System.getenv("MEDLORA_JAVA_OPTS");
+    if (javaOpts != null && !javaOpts.isBlank()) {
+      command.addAll(List.of(javaOpts.trim().split("\\s+")));
+    }
+    command.add("-Dmedlora.store.path=" + store.toAbsolutePath().normalize());
+    command.add("-Dkafka.bootstrap.servers=");
+    command.add("-Dquarkus.http.host=" + (host != null ? host : apiKey != null ? "0.0.0.0" : "127.0.0.1"));
+    command.add("-Dquarkus.http.port=" + port);
+    command.add("-Dmedlora.auth.enabled=" + (apiKey != null));
+    command.add("-jar");
+    command.add(jar.toString());
+    return command;
+  }
+}

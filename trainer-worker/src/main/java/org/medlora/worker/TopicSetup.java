@@ -1,0 +1,54 @@
+package org.medlora.worker;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.medlora.contracts.Topics;
+
+/**
+ * Creates {@code model-published} as a compacted topic if it does not exist yet: a broker would
+ * otherwise auto-create it with the delete policy, and a starting service could then miss the
+ * newest version of a task. Partitions and replication are the broker's defaults; an operator
+ * who creates the topic first keeps full control.
+ */
+@ApplicationScoped
+class TopicSetup {
+
+  private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrapServers;
+
+  void onStart(@Observes StartupEvent event) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      if (!existing.contains(Topics.MODEL_PUBLISHED)) {
+        NewTopic topic = new NewTopic(Topics.MODEL_PUBLISHED, Optional.empty(), Optional.empty())
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        admin.createTopics(Set.of(topic)).all().get(30, TimeUnit.SECONDS);
+        LOG.infof("created the compacted topic %s", Topics.MODEL_PUBLISHED);
+      }
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        LOG.warnf("could not create %s as a compacted topic: %s", Topics.MODEL_PUBLISHED, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      LOG.warnf("Kafka at %s did not answer; %s was not checked", bootstrapServers, Topics.MODEL_PUBLISHED);
+    }
+  }
+}
