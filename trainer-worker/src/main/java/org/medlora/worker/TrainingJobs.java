@@ -25,6 +25,7 @@ import org.medlora.export.ExportParityException;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 import org.medlora.training.TrainingCancelledException;
+import org.medlora.training.TrainingDivergedException;
 import org.medlora.training.TrainingRun;
 
 /**
@@ -92,6 +93,8 @@ public class TrainingJobs {
       LOG.infof("request %s published %s version %d", id.requestId(), request.task(), published.version());
     } catch (TrainingCancelledException e) {
       events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), e.getMessage()));
+    } catch (TrainingDivergedException e) {
+      fail(id, e.reason(), e.hint());
     } catch (NoSuchFileException e) {
       fail(id, "file not found: " + e.getFile(),
           "dataset and checkpoint paths are read on the worker: check that they exist and are mounted there");

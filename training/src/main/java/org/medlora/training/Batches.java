@@ -26,7 +26,13 @@ final class Batches {
    * One batch. {@code labels} (B) for classification; {@code patchMasks} (B, gh, gw) and
    * {@code masks} (B, H, W) for segmentation.
    */
-  record Batch(NDArray pixels, NDArray labels, NDArray patchMasks, NDArray masks) {}
+  record Batch(NDArray pixels, NDArray labels, NDArray patchMasks, NDArray masks) {
+
+    /** What the head learns: labels for classification, patch masks for the linear segmenter. */
+    NDArray target() {
+      return patchMasks != null ? patchMasks : labels;
+    }
+  }
 
   private final ExampleLoader loader;
   private final PreprocessingSpec spec;

@@ -1,17 +1,11 @@
 package org.medlora.training;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.DatasetInfo;
+import org.medlora.contracts.DecoderSpec;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.TrainingRequest;
@@ -42,7 +37,6 @@ import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
-import org.medlora.heads.Upsampling;
 import org.medlora.heads.UpsamplingDecoder;
 import org.medlora.lora.LoraConfig;
 import org.medlora.lora.LoraTarget;
@@ -78,17 +72,21 @@ public final class TrainingRun {
   private final TrainingRequest request;
   private final ModelStore store;
   private final Listener listener;
-  private final BooleanSupplier cancelled;
+  private final Cancellation cancellation;
   private final List<String> problems = new ArrayList<>();
 
   public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
     this.request = request;
     this.store = store;
     this.listener = listener;
-    this.cancelled = cancelled;
+    this.cancellation = new Cancellation(request.requestId(), cancelled);
   }
 
-  public Outcome run() throws IOException, ExportParityException, TrainingCancelledException {
+  /**
+   * @throws TrainingCancelledException when the job was cancelled (between batches)
+   * @throws TrainingDivergedException when the training loss became NaN or infinite
+   */
+  public Outcome run() throws IOException, ExportParityException {
     Engine.getInstance().setRandomSeed((int) request.seed());
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
@@ -129,15 +127,16 @@ public final class TrainingRun {
       long started = System.nanoTime();
       Map<String, Double> metrics =
           method == FineTuning.LINEAR
-              ? new LinearProbe(net, batches, evaluator, loss, this).train(split)
+              ? trainLinearProbe(net, batches, evaluator, loss, split)
               : trainEndToEnd(net, batches, evaluator, loss, split);
       double secondsPerEpoch = (System.nanoTime() - started) / 1e9 / request.epochs();
 
       UpsamplingDecoder decoder = null;
       if (kind == ModelKind.SEGMENTATION && request.decoder().train()) {
-        DecoderTraining phase = new DecoderTraining(net, batches, evaluator, loss, this, request.decoder());
-        decoder = phase.train(manager, split, size);
-        metrics = phase.finalMetrics();
+        Shape image = new Shape(1, 3, size, size);
+        decoder = new UpsamplingDecoder(classes.size(), UpsamplingDecoder.DEFAULT_CHANNELS);
+        decoder.initialize(manager, DataType.FLOAT32, image, net.getOutputShapes(new Shape[] {image})[0]);
+        metrics = trainDecoder(net, decoder, batches, evaluator, loss, split);
       }
       Map<String, Double> all = new LinkedHashMap<>(metrics);
       if (!dataset.testSamples().isEmpty()) {
@@ -159,71 +158,48 @@ public final class TrainingRun {
     }
   }
 
+  /** LoRA or full fine-tuning: augmented images through the whole network, every epoch. */
   private Map<String, Double> trainEndToEnd(BackboneWithHead net, Batches batches, Evaluator evaluator,
-      TaskLoss loss, Split split) throws IOException, TrainingCancelledException {
+      TaskLoss loss, Split split) throws IOException {
     int steps = batches.inOrder(split.train()).size();
     Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
         steps * request.optimizer().warmupEpochs());
-    Map<String, Double> metrics = Map.of();
-    try (Model model = Model.newInstance("medlora-" + request.task());
-        Trainer trainer = trainer(model, net, loss, optimizer)) {
-      EpochClock clock = new EpochClock(request.epochs());
-      for (int epoch = 1; epoch <= request.epochs(); epoch++) {
-        double lossSum = 0;
-        int seen = 0;
-        for (List<Sample> samples : batches.shuffled(split.train(), epoch)) {
-          checkCancelled();
-          try (NDManager step = trainer.getManager().newSubManager()) {
-            Batches.Batch batch = batches.load(step, samples, epoch, true);
-            lossSum += trainStep(trainer, new NDList(batch.pixels()), target(batch)) * samples.size();
-            seen += samples.size();
-          }
-        }
-        metrics = new LinkedHashMap<>();
-        metrics.put("train-loss", lossSum / seen);
-        metrics.putAll(evaluator.evaluate(net, null, split.validation()));
-        clock.epochDone();
-        listener.progress("train", epoch, request.epochs(), metrics, clock.lastSeconds(), clock.etaSeconds());
-      }
-    }
-    return metrics;
+    PhaseData data = new ImageBatches(net, batches, evaluator, split);
+    return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer, request.epochs(), data, "train-loss"),
+        request.optimizer().learningRate());
   }
 
-  static Trainer trainer(Model model, Block block, TaskLoss loss, Optimizer optimizer) {
-    model.setBlock(block);
-    return model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer));
-  }
-
-  /** One optimizer step; returns the batch's loss. The step runs outside the collector's scope. */
-  static float trainStep(Trainer trainer, NDList inputs, NDArray target) {
-    float value;
-    try (GradientCollector gc = trainer.newGradientCollector()) {
-      NDList out = trainer.forward(inputs);
-      NDArray l = trainer.getLoss().evaluate(new NDList(target), out);
-      gc.backward(l);
-      value = l.getFloat();
-    }
-    trainer.step();
-    return value;
-  }
-
-  /** Labels for classification, patch masks for the linear segmenter. */
-  private static NDArray target(Batches.Batch batch) {
-    return batch.patchMasks() != null ? batch.patchMasks() : batch.labels();
-  }
-
-  void checkCancelled() throws TrainingCancelledException {
-    if (cancelled.getAsBoolean()) {
-      throw new TrainingCancelledException("request " + request.requestId() + " was cancelled");
+  /** The linear probe: the head alone, on the frozen backbone's features cached once. */
+  private Map<String, Double> trainLinearProbe(BackboneWithHead net, Batches batches, Evaluator evaluator,
+      TaskLoss loss, Split split) throws IOException {
+    try (CachedFeatures data = new CachedFeatures(net, batches, evaluator, split, request.kind(),
+        request.batchSize(), request.seed(), cancellation)) {
+      int steps = data.stepsPerEpoch();
+      Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
+          steps * request.optimizer().warmupEpochs());
+      return runPhase(new PhaseRunner.Phase("train", net.head(), loss, optimizer, request.epochs(), data,
+          "train-loss"), request.optimizer().learningRate());
     }
   }
 
-  void progress(String phase, int epoch, int total, Map<String, Double> metrics, double seconds, double eta) {
-    listener.progress(phase, epoch, total, metrics, seconds, eta);
+  /**
+   * The seed paper's second stage (section 7): with backbone and linear segmenter frozen, the
+   * decoder learns full-resolution masks from the image and the segmenter's patch logits, with
+   * Adam and cross-entropy.
+   */
+  private Map<String, Double> trainDecoder(BackboneWithHead net, UpsamplingDecoder decoder, Batches batches,
+      Evaluator evaluator, TaskLoss loss, Split split) throws IOException {
+    DecoderSpec spec = request.decoder();
+    try (CachedSegmenterLogits data = new CachedSegmenterLogits(net, decoder, batches, evaluator, split,
+        cancellation)) {
+      return runPhase(new PhaseRunner.Phase("decoder", decoder, loss, Optimizers.adam(spec.learningRate()),
+          spec.epochs(), data, "decoder-train-loss"), spec.learningRate());
+    }
   }
 
-  TrainingRequest request() {
-    return request;
+  private Map<String, Double> runPhase(PhaseRunner.Phase phase, double learningRate) throws IOException {
+    return PhaseRunner.run(phase, List.of(cancellation, new DivergenceListener(phase.name(), learningRate),
+        new ProgressListener(listener, phase.name(), phase.epochs())));
   }
 
   private void problem(String message) {
@@ -272,7 +248,7 @@ public final class TrainingRun {
     try (NDManager m = NDManager.newBaseManager()) {
       for (List<Sample> samples : batches.inOrder(train)) {
         try (NDManager b = m.newSubManager()) {
-          NDArray target = target(batches.load(b, samples, 0, false));
+          NDArray target = batches.load(b, samples, 0, false).target();
           for (long label : target.toLongArray()) {
             counts[(int) label]++;
           }

@@ -1,0 +1,36 @@
+package org.medlora.training;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+
+/**
+ * Stops a phase at the first batch whose loss is NaN or infinite: the weights are then garbage
+ * and every later epoch is wasted time. The message names the batch and the remedy.
+ */
+final class DivergenceListener extends TrainingListenerAdapter {
+
+  private final String phase;
+  private final double learningRate;
+  private int epoch = 1;
+
+  DivergenceListener(String phase, double learningRate) {
+    this.phase = phase;
+    this.learningRate = learningRate;
+  }
+
+  @Override
+  public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+    double loss = trainer.getMetrics().latestMetric(PhaseRunner.BATCH_LOSS).getValue();
+    if (!Double.isFinite(loss)) {
+      throw new TrainingDivergedException("training diverged: the loss became " + loss + " in the " + phase
+          + " phase at epoch " + epoch + ", batch " + batchData.getBatch().getProgress() + " of "
+          + batchData.getBatch().getProgressTotal(),
+          "lower the learning rate (it was " + learningRate + ") and send the request again");
+    }
+  }
+
+  @Override
+  public void onEpoch(Trainer trainer) {
+    epoch++;
+  }
+}
