@@ -43,7 +43,18 @@ import org.medlora.training.FineTuning;
 public final class BackboneBenchmark {
 
   /** One measured scenario. */
-  public record Result(String scenario, int size, int batch, double medianMs, double minMs, long peakRssMb, long trainableParams) {}
+  public record Result(String scenario, int size, int batch, double medianMs, double minMs, Peak peakRss, long trainableParams) {}
+
+  /**
+   * A scenario's peak resident set size, or the process's peak so far when the kernel refused to
+   * reset it ({@code scenarioOnly} false), which the table then says.
+   */
+  public record Peak(long mb, boolean scenarioOnly) {
+    @Override
+    public String toString() {
+      return mb < 0 ? "n/a" : scenarioOnly ? Long.toString(mb) : mb + " (process max: reset refused)";
+    }
+  }
 
   private final DinoV2Config config;
   private final int warmup;
@@ -75,7 +86,7 @@ public final class BackboneBenchmark {
 
       Supplier<NDArray> ours = () -> backbone.forward(ps, new NDList(pixels), false).get(1);
       Supplier<NDArray> theirs = () -> bare.forward(pixels, pos);
-      long[] peakMb = {peakOf(ours), peakOf(theirs)};
+      Peak[] peaks = {peakOf(ours), peakOf(theirs)};
       double[][] ms = new double[2][iterations];
       for (int i = -warmup; i < iterations; i++) {
         double a = timeOnce(ours);
@@ -86,8 +97,8 @@ public final class BackboneBenchmark {
         }
       }
       return List.of(
-          result("inference", size, 1, ms[0], peakMb[0], 0),
-          result("bare libtorch", size, 1, ms[1], peakMb[1], 0));
+          result("inference", size, 1, ms[0], peaks[0], 0),
+          result("bare libtorch", size, 1, ms[1], peaks[1], 0));
     }
   }
 
@@ -105,10 +116,10 @@ public final class BackboneBenchmark {
     }
   }
 
-  private static long peakOf(Supplier<NDArray> step) {
-    PeakMemory.reset();
+  private static Peak peakOf(Supplier<NDArray> step) {
+    boolean reset = PeakMemory.reset();
     timeOnce(step);
-    return PeakMemory.peakMb();
+    return PeakMemory.peak(reset);
   }
 
   /** Runs one step in its own scope and waits for its result. */
@@ -138,7 +149,7 @@ public final class BackboneBenchmark {
         NDArray pixels = m.randomNormal(new Shape(batch, 3, size, size));
         // DJL's sparse cross-entropy picks along the class axis, so labels keep it: (B, 1, gh, gw).
         NDArray labels = m.randomInteger(0, 2, new Shape(batch, 1, grid, grid), DataType.INT64);
-        PeakMemory.reset();
+        boolean reset = PeakMemory.reset();
         double[] ms =
             time(
                 () -> {
@@ -152,17 +163,17 @@ public final class BackboneBenchmark {
                   trainer.step();
                 });
         return result("train " + method.name().toLowerCase(Locale.ROOT), size, batch, ms,
-            PeakMemory.peakMb(), FineTuning.trainableParameterCount(net));
+            PeakMemory.peak(reset), FineTuning.trainableParameterCount(net));
       }
     }
   }
 
-  private Result result(String name, int size, int batch, double[] ms, long peakMb, long trainable) {
+  private Result result(String name, int size, int batch, double[] ms, Peak peak, long trainable) {
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    Result r = new Result(name, size, batch, sorted[sorted.length / 2], sorted[0], peakMb, trainable);
-    log.printf("%-14s %3dx%-3d batch %d: median %8.1f ms, min %8.1f ms, peak RSS %5d MB%n",
-        r.scenario(), size, size, batch, r.medianMs(), r.minMs(), r.peakRssMb());
+    Result r = new Result(name, size, batch, sorted[sorted.length / 2], sorted[0], peak, trainable);
+    log.printf("%-14s %3dx%-3d batch %d: median %8.1f ms, min %8.1f ms, peak RSS %s MB%n",
+        r.scenario(), size, size, batch, r.medianMs(), r.minMs(), r.peakRss());
     return r;
   }
 
@@ -197,10 +208,10 @@ public final class BackboneBenchmark {
       long[] shape = pixels.getShape().getShape();
       try (OrtModel ort = OrtModel.load(model)) {
         Supplier<NDArray> djl = () -> predictor.forward(pixels).get("logits");
-        long djlPeak = peakOf(djl);
-        PeakMemory.reset();
+        Peak djlPeak = peakOf(djl);
+        boolean reset = PeakMemory.reset();
         ort.run(data, shape);
-        long ortPeak = PeakMemory.peakMb();
+        Peak ortPeak = PeakMemory.peak(reset);
         double[][] ms = new double[2][iterations];
         for (int i = -warmup; i < iterations; i++) {
           double a = timeOnce(djl);
@@ -225,8 +236,8 @@ public final class BackboneBenchmark {
     sb.append("| scenario | input | batch | median ms | min ms | peak RSS MB | trainable params |\n");
     sb.append("|---|---|---|---|---|---|---|\n");
     for (Result r : results) {
-      sb.append(String.format("| %s | %dx%d | %d | %.1f | %.1f | %d | %s |%n",
-          r.scenario(), r.size(), r.size(), r.batch(), r.medianMs(), r.minMs(), r.peakRssMb(),
+      sb.append(String.format("| %s | %dx%d | %d | %.1f | %.1f | %s | %s |%n",
+          r.scenario(), r.size(), r.size(), r.batch(), r.medianMs(), r.minMs(), r.peakRss(),
           r.trainableParams() == 0 ? "-" : String.format("%,d", r.trainableParams())));
     }
     return sb.toString();
@@ -236,16 +247,25 @@ public final class BackboneBenchmark {
   static final class PeakMemory {
     private PeakMemory() {}
 
-    /** Writing 5 to clear_refs resets VmHWM (Linux >= 4.0), so each scenario has its own peak. */
-    static void reset() {
+    /**
+     * Writing 5 to clear_refs resets VmHWM (Linux >= 4.0), so each scenario has its own peak.
+     * Returns false when that is refused (not Linux, or not permitted).
+     */
+    static boolean reset() {
       try {
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        return true;
       } catch (IOException | RuntimeException e) {
-        // Not Linux, or not permitted: peaks are then process-wide maxima.
+        return false;
       }
     }
 
-    static long peakMb() {
+    /** The peak since {@link #reset()}, or the process's peak when the reset was refused. */
+    static Peak peak(boolean wasReset) {
+      return new Peak(peakMb(), wasReset);
+    }
+
+    private static long peakMb() {
       try {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
           if (line.startsWith("VmHWM:")) {
