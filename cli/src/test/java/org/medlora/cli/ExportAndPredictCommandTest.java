@@ -8,8 +8,6 @@ import static org.medlora.testing.TensorAssert.assertClose;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,22 +24,15 @@ import org.medlora.imaging.ImageLimits;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
-import picocli.CommandLine;
 
 /** {@code bin/medlora export} then {@code predict}, end to end on fixture A. */
 class ExportAndPredictCommandTest {
 
   @TempDir Path dir;
 
-  private final StringWriter err = new StringWriter();
+  private final CliRunner cli = new CliRunner();
   private Path store;
   private Path head;
-
-  private int run(String... args) {
-    CommandLine cli = Medlora.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
 
   @BeforeEach
   void writeFixtureHead() throws Exception {
@@ -62,8 +53,8 @@ class ExportAndPredictCommandTest {
 
   @Test
   void exportsAVerifiedSegmenterAndPredictsAFullResolutionMask() throws Exception {
-    assertEquals(0, run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
-        "--store", store.toString(), "--task", "busi-tumours"), err.toString());
+    assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
+        "--store", store.toString(), "--task", "busi-tumours"), cli.err());
     Path version = store.resolve("busi-tumours/1");
     ModelManifest manifest = ManifestCodec.fromJson(Files.readString(version.resolve("manifest.json")));
     assertEquals(List.of("background", "benign", "malignant"), manifest.classNames());
@@ -72,8 +63,8 @@ class ExportAndPredictCommandTest {
     assertTrue(Files.exists(store.resolve("busi-tumours/config.pbtxt")));
 
     Path out = dir.resolve("pred.safetensors");
-    assertEquals(0, run("predict", "--model", version.toString(), "--image",
-        ReferenceFixture.file("image.png").toString(), "--out", out.toString()), err.toString());
+    assertEquals(0, cli.run("predict", "--model", version.toString(), "--image",
+        ReferenceFixture.file("image.png").toString(), "--out", out.toString()), cli.err());
     assertClose(output("png.heads.seg_logits").data(), SafetensorsFile.read(out).floats("logits"), 1e-4, "logits");
     DecodedImage mask = ImageDecoder.decode(dir.resolve("pred.mask.png"), ImageLimits.DEFAULT);
     assertEquals(240, mask.height(), "mask at the image's own height");
@@ -84,28 +75,28 @@ class ExportAndPredictCommandTest {
   void exportsLoraFeaturesThatMatchTheReference() throws Exception {
     Path adapter = dir.resolve("adapter");
     FixtureLora.adapter().write(adapter);
-    assertEquals(0, run("export", "--checkpoint", ckpt(), "--adapter", adapter.toString(), "--size", "224x224",
-        "--store", store.toString(), "--task", "features"), err.toString());
+    assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--adapter", adapter.toString(), "--size", "224x224",
+        "--store", store.toString(), "--task", "features"), cli.err());
     ModelManifest manifest = ManifestCodec.fromJson(Files.readString(store.resolve("features/1/manifest.json")));
     assertEquals(3, manifest.method().loraRank());
     Path out = dir.resolve("f.safetensors");
-    assertEquals(0, run("predict", "--model", store.resolve("features/1").toString(), "--tensors",
-        ReferenceFixture.file("inputs.safetensors").toString(), "--out", out.toString()), err.toString());
+    assertEquals(0, cli.run("predict", "--model", store.resolve("features/1").toString(), "--tensors",
+        ReferenceFixture.file("inputs.safetensors").toString(), "--out", out.toString()), cli.err());
     assertClose(output("lora.x_norm_patchtokens").data(), SafetensorsFile.read(out).floats("x_norm_patchtokens"),
         1e-4, "lora patches");
   }
 
   @Test
   void refusesToRunAModelWhoseBytesChanged() throws Exception {
-    assertEquals(0, run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
-        "--store", store.toString(), "--task", "lungs"), err.toString());
+    assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
+        "--store", store.toString(), "--task", "lungs"), cli.err());
     Path model = store.resolve("lungs/1/model.onnx");
     byte[] bytes = Files.readAllBytes(model);
     bytes[bytes.length / 2] ^= 1;
     Files.write(model, bytes);
-    int code = run("predict", "--model", store.resolve("lungs/1").toString(), "--tensors",
+    int code = cli.run("predict", "--model", store.resolve("lungs/1").toString(), "--tensors",
         ReferenceFixture.file("inputs.safetensors").toString(), "--out", dir.resolve("x").toString());
     assertEquals(1, code);
-    assertTrue(err.toString().contains("sha256") || err.toString().contains("SHA-256"), err.toString());
+    assertTrue(cli.err().contains("sha256") || cli.err().contains("SHA-256"), cli.err());
   }
 }

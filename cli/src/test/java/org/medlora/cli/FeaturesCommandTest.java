@@ -6,8 +6,6 @@ import static org.medlora.testing.ReferenceFixture.TOKEN_TOLERANCE;
 import static org.medlora.testing.ReferenceFixture.output;
 import static org.medlora.testing.TensorAssert.assertClose;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,28 +13,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
-import picocli.CommandLine;
 
 /** {@code bin/medlora features} end to end on fixture A. */
 class FeaturesCommandTest {
 
   @TempDir Path dir;
 
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = Medlora.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+  private final CliRunner cli = new CliRunner();
 
   @Test
   void writesReferenceTokensForATensorInput() throws Exception {
     Path out = dir.resolve("features.safetensors");
     int code =
-        run("features", "--checkpoint", ReferenceFixture.file("weights_hf.safetensors").toString(),
+        cli.run("features", "--checkpoint", ReferenceFixture.file("weights_hf.safetensors").toString(),
             "--tensors", ReferenceFixture.file("inputs.safetensors").toString(), "--out", out.toString());
-    assertEquals(0, code, err.toString());
+    assertEquals(0, code, cli.err());
     SafetensorsFile file = SafetensorsFile.read(out);
     assertClose(output("x_norm_clstoken").data(), file.floats("x_norm_clstoken"), TOKEN_TOLERANCE, "cls");
     assertClose(output("x_norm_patchtokens").data(), file.floats("x_norm_patchtokens"), TOKEN_TOLERANCE, "patches");
@@ -51,9 +42,9 @@ class FeaturesCommandTest {
     Path adapted = dir.resolve("adapted.safetensors");
     String ckpt = ReferenceFixture.file("weights_meta.safetensors").toString();
     String image = ReferenceFixture.file("image.png").toString();
-    assertEquals(0, run("features", "--checkpoint", ckpt, "--image", image, "--out", plain.toString()), err.toString());
-    assertEquals(0, run("features", "--checkpoint", ckpt, "--image", image, "--size", "224x224",
-        "--adapter", adapter.toString(), "--out", adapted.toString()), err.toString());
+    assertEquals(0, cli.run("features", "--checkpoint", ckpt, "--image", image, "--out", plain.toString()), cli.err());
+    assertEquals(0, cli.run("features", "--checkpoint", ckpt, "--image", image, "--size", "224x224",
+        "--adapter", adapter.toString(), "--out", adapted.toString()), cli.err());
 
     float[] withoutLora = SafetensorsFile.read(plain).floats("x_norm_clstoken");
     assertClose(output("png.x_norm_clstoken").data(), withoutLora, TOKEN_TOLERANCE, "png cls");
@@ -68,22 +59,22 @@ class FeaturesCommandTest {
   @Test
   void aMissingCheckpointIsOneLineNotAStackTrace() {
     int code =
-        run("features", "--checkpoint", dir.resolve("nope.safetensors").toString(),
+        cli.run("features", "--checkpoint", dir.resolve("nope.safetensors").toString(),
             "--tensors", ReferenceFixture.file("inputs.safetensors").toString(), "--out", dir.resolve("o").toString());
     assertEquals(1, code);
-    assertTrue(err.toString().startsWith("medlora: "), err.toString());
-    assertTrue(err.toString().contains("nope.safetensors"), err.toString());
-    assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
+    assertTrue(cli.err().startsWith("medlora: "), cli.err());
+    assertTrue(cli.err().contains("nope.safetensors"), cli.err());
+    assertTrue(!cli.err().contains("\tat "), "no stack trace: " + cli.err());
   }
 
   @Test
   void rejectsASizeThatIsNotAMultipleOfThePatch() throws Exception {
     int code =
-        run("features", "--checkpoint", ReferenceFixture.file("weights_meta.safetensors").toString(),
+        cli.run("features", "--checkpoint", ReferenceFixture.file("weights_meta.safetensors").toString(),
             "--image", ReferenceFixture.file("image.png").toString(), "--size", "225x224",
             "--out", dir.resolve("o").toString());
     assertEquals(1, code);
-    assertTrue(err.toString().contains("multiple of the patch size 14"), err.toString());
+    assertTrue(cli.err().contains("multiple of the patch size 14"), cli.err());
     assertTrue(Files.notExists(dir.resolve("o")));
   }
 }

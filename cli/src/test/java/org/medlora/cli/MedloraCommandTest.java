@@ -3,53 +3,42 @@ package org.medlora.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The top-level command: its version, its help, and the serve subcommand's checks. */
 class MedloraCommandTest {
 
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = Medlora.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+  private final CliRunner cli = new CliRunner();
 
   @Test
   void versionNamesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
-    assertEquals(0, run("--version"), err.toString());
+    assertEquals(0, cli.run("--version"), cli.err());
     String head = git("rev-parse", "--short=10", "HEAD");
-    String printed = out.toString().strip();
+    String printed = cli.out().strip();
     assertTrue(printed.startsWith("medlora " + System.getProperty("project.version") + " (commit " + head), printed);
   }
 
   @Test
   void helpListsEveryCommand() {
-    assertEquals(0, run("--help"), err.toString());
+    assertEquals(0, cli.run("--help"), cli.err());
     for (String command : List.of("demo", "synth", "train", "features", "export", "predict", "serve", "bench")) {
-      assertTrue(out.toString().contains("\n  " + command + " "), command + " missing from\n" + out);
+      assertTrue(cli.out().contains("\n  " + command + " "), command + " missing from\n" + cli.out());
     }
   }
 
   @Test
   void serveRefusesAStoreThatIsNotAFolder() {
     Path missing = dir.resolve("no-store");
-    assertEquals(1, run("serve", "--store", missing.toString()));
+    assertEquals(1, cli.run("serve", "--store", missing.toString()));
     assertEquals("medlora: " + missing + " is not a directory; pass the model store that train or export wrote\n",
-        err.toString());
+        cli.err());
   }
 
   private static String git(String... args) throws Exception {
