@@ -50,7 +50,7 @@ class SynthCommandTest {
   void anUnknownKindListsTheValidOnes() {
     int code = run("synth", "--kind", "mri", "--out", dir.toString());
     assertEquals(2, code);
-    assertTrue(err.toString().contains("valid kinds: lung-xray, pneumonia-xray, breast-ultrasound"), err.toString());
+    assertTrue(err.toString().contains("valid kinds: lung-xray, lung-xray-montgomery, pneumonia-xray, breast-ultrasound"), err.toString());
   }
 
   @Test

@@ -93,6 +93,9 @@ public final class TrainingRun {
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
     Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind);
+    if (!dataset.skipped().isEmpty()) {
+      problem(dataset.skippedSummary()); // one line, not one per file
+    }
     dataset.problems().forEach(this::problem);
     List<String> classes = classNames(dataset);
     Split split = Split.of(dataset.samples(), dataSpec.validationFraction(), dataSpec.splitSeed());
