@@ -156,7 +156,8 @@ public final class TrainingRun {
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           Path.of(request.checkpoint()).getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
           provenance(trainable), all,
-          new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size()),
+          new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
+              dataset.skipped().size(), dataset.skippedSummary()),
           Precision.FP32);
       return new Outcome(ModelPublisher.publish(predictor, spec, store), all, List.copyOf(problems));
     }

@@ -66,6 +66,12 @@ class TrainingRunTest {
     assertEquals("linear", manifest.method().kind());
     assertEquals(List.of("background", "lung"), manifest.classNames());
     assertEquals(130.0, outcome.metrics().get("trainable-params"), "a 64 -> 2 linear head");
+    // 40 images, of which 5 Shenzhen-style ones lack a mask: said once, and kept in the manifest.
+    assertEquals(5, manifest.dataset().skippedImages());
+    String summary = manifest.dataset().skippedSummary();
+    assertTrue(summary.startsWith("skipped 5 of 40 images: 5 have no mask (e.g. CXR_png/CHNCXR_0003_"), summary);
+    assertEquals(summary, outcome.problems().get(0));
+    assertEquals(1, outcome.problems().stream().filter(p -> p.contains("no mask")).count(), "not one per file");
   }
 
   @Test
