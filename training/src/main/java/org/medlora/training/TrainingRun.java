@@ -92,7 +92,8 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) request.seed());
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
-    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind);
+    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind)
+        .requireSkippedAtMost(dataSpec.maxSkippedFraction());
     if (!dataset.skipped().isEmpty()) {
       problem(dataset.skippedSummary()); // one line, not one per file
     }
