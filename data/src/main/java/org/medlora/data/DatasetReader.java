@@ -189,10 +189,13 @@ public final class DatasetReader {
       for (Path parent : parents) {
         Path images = child(parent, "CXR_png");
         images = images != null ? images : child(parent, "images");
+        if (images == null) {
+          continue;
+        }
         Path manual = child(parent, "ManualMask");
         MaskFolders set = new MaskFolders(images, child(parent, "masks"),
             manual == null ? null : child(manual, "leftMask"), manual == null ? null : child(manual, "rightMask"));
-        if (images != null && !set.maskFolders().isEmpty()) {
+        if (!set.maskFolders().isEmpty()) {
           sets.add(set);
         }
       }
@@ -305,7 +308,7 @@ public final class DatasetReader {
   }
 
   /**
-   * An image folder and the mask folders beside it; any of these may be missing, not all.
+   * An image folder and the mask folders beside it, each null if missing.
    *
    * @param whole masks of both lungs in one file ({@code masks}: Shenzhen, and Montgomery as
    *     some re-distributions merge it)

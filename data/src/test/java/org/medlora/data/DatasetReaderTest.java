@@ -126,6 +126,20 @@ class DatasetReaderTest {
   }
 
   @Test
+  void aSetWithoutAnyUsableImageSaysWhatWasSkippedAndWhatWasExpected() throws Exception {
+    Path root = Fixtures.synth(Kind.LUNG_XRAY, 3, dir);
+    for (Path m : Fixtures.list(root.resolve("masks"))) {
+      Files.delete(m);
+    }
+    DatasetException e = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION));
+    assertTrue(e.getMessage().startsWith(root + ": has no usable images; skipped 3 of 3 images: 3 have no mask "
+        + "(e.g. CXR_png/CHNCXR_0001_"), e.getMessage());
+    assertTrue(e.getMessage().contains("; expected an image folder CXR_png or images beside a folder masks"),
+        e.getMessage());
+  }
+
+  @Test
   void kermanyPoolsTrainAndValAndKeepsTestApart() throws Exception {
     // 12 images: NORMAL 1 train + 1 val + 1 test, PNEUMONIA 7 train + 1 val + 1 test.
     Path root = Fixtures.synth(Kind.PNEUMONIA_XRAY, 12, dir.resolve("download"));
