@@ -18,13 +18,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Writes synthetic images in the folder layout of a public data set: chest X-rays",
-      "with lung masks (Montgomery/Shenzhen), normal and pneumonia X-rays (Kermany), or",
-      "breast ultrasound with lesion masks (BUSI). The same seed gives the same files."
+      "with lung masks (Montgomery/Shenzhen; lung-xray-montgomery keeps Montgomery's one",
+      "mask per lung in ManualMask/leftMask and rightMask, as downloaded), normal and",
+      "pneumonia X-rays (Kermany), or breast ultrasound with lesion masks (BUSI). The same",
+      "seed gives the same files."
     })
 final class SynthCommand implements Callable<Integer> {
 
   @Option(names = "--kind", required = true, converter = KindConverter.class,
-      description = "lung-xray, pneumonia-xray or breast-ultrasound.")
+      description = "lung-xray, lung-xray-montgomery, pneumonia-xray or breast-ultrasound.")
   Kind kind;
 
   @Option(names = "--count", defaultValue = "100", description = "Number of images (default: ${DEFAULT-VALUE}).")

@@ -39,7 +39,8 @@ class SynthCommandTest {
   void anUnknownKindListsTheValidOnes() {
     int code = cli.run("synth", "--kind", "mri", "--out", dir.toString());
     assertEquals(2, code);
-    assertTrue(cli.err().contains("valid kinds: lung-xray, pneumonia-xray, breast-ultrasound"), cli.err());
+    assertTrue(cli.err().contains("valid kinds: lung-xray, lung-xray-montgomery, pneumonia-xray, breast-ultrasound"),
+        cli.err());
   }
 
   @Test

@@ -23,8 +23,8 @@ import org.medlora.contracts.JsonTree.Node;
  * fixed order, so that renaming a Java component can never silently rename a key on disk, and so
  * that a bad value is reported with the JSON path of its field. Unknown keys are ignored (a newer
  * writer may add some); missing optional keys ({@code class-names}, {@code training},
- * {@code metrics}, {@code software}, {@code dataset}, the {@code lora-*} keys) read as empty or
- * null. Documents of another {@code schema-version} are refused.
+ * {@code metrics}, {@code software}, {@code dataset}, the {@code lora-*} keys, {@code
+ * dataset.skipped-*}) read as empty, 0 or null. Documents of another {@code schema-version} are refused.
  */
 public final class ManifestCodec {
 
@@ -112,6 +112,8 @@ public final class ManifestCodec {
       dataset.put("fingerprint-sha256", d.fingerprintSha256());
       dataset.put("train-count", d.trainCount());
       dataset.put("validation-count", d.validationCount());
+      dataset.put("skipped-images", d.skippedImages());
+      dataset.put("skipped-summary", d.skippedSummary());
     }
 
     VerificationInfo v = m.verification();
@@ -234,7 +236,10 @@ public final class ManifestCodec {
                 d.string("layout"),
                 d.string("fingerprint-sha256"),
                 d.integer("train-count"),
-                d.integer("validation-count")));
+                d.integer("validation-count"),
+                // Absent from manifests written before skipped images were recorded.
+                d.or("skipped-images", Node::integer, 0),
+                d.or("skipped-summary", Node::string, "")));
   }
 
   private static void strings(ArrayNode array, List<String> values) {

@@ -54,6 +54,7 @@ public final class MessageCodec {
     dataset.put("layout", d.layout());
     dataset.put("validation-fraction", d.validationFraction());
     dataset.put("split-seed", d.splitSeed());
+    dataset.put("max-skipped-fraction", d.maxSkippedFraction());
 
     root.put("checkpoint", r.checkpoint());
 
@@ -223,7 +224,10 @@ public final class MessageCodec {
     double fraction =
         d.or("validation-fraction", Node::number, DatasetSpec.DEFAULT_VALIDATION_FRACTION);
     long splitSeed = d.or("split-seed", Node::longValue, DatasetSpec.DEFAULT_SPLIT_SEED);
-    return d.buildNamingFields(() -> new DatasetSpec(location, layout, fraction, splitSeed));
+    double maxSkipped =
+        d.or("max-skipped-fraction", Node::number, DatasetSpec.DEFAULT_MAX_SKIPPED_FRACTION);
+    return d.buildNamingFields(
+        () -> new DatasetSpec(location, layout, fraction, splitSeed, maxSkipped));
   }
 
   private static MethodSpec method(Node m) {

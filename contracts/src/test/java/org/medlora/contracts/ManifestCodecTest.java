@@ -100,6 +100,17 @@ class ManifestCodecTest {
   }
 
   @Test
+  void aManifestWrittenBeforeSkippedImagesWereRecordedReadsAsNoneSkipped() throws IOException {
+    String older = golden().replace(",\n    \"skipped-images\": 12,\n    \"skipped-summary\": \"skipped 12 of 162 "
+        + "images: 12 have no mask (e.g. CXR_png/CHNCXR_0003_0.png)\"", "");
+    assertTrue(older.contains("\"validation-count\": 30\n  },"), older);
+    DatasetInfo d = ManifestCodec.fromJson(older).dataset();
+    assertEquals(new DatasetInfo("image-folder", Manifests.SHA_A, 120, 30), d);
+    assertEquals(0, d.skippedImages());
+    assertEquals("", d.skippedSummary());
+  }
+
+  @Test
   void aMissingRequiredFieldIsNamedWithItsPath() throws IOException {
     String json = golden().replace("\"embed-dim\": 384,", "");
     assertEquals("invalid model manifest: field 'backbone.embed-dim' is missing", refusal(json));

@@ -80,7 +80,9 @@ class ManifestSchemaTest {
     oneClass.putArray("class-names").add("lung");
     ObjectNode noOpset = written(Manifests.segmentation());
     noOpset.remove("opset");
-    for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset)) {
+    ObjectNode negativeSkips = written(Manifests.segmentation());
+    ((ObjectNode) negativeSkips.get("dataset")).put("skipped-images", -1);
+    for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset, negativeSkips)) {
       assertFalse(schema.validate(bad).isEmpty(), bad::toString);
     }
   }

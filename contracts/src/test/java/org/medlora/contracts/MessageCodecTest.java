@@ -112,7 +112,7 @@ class MessageCodecTest {
     // Spelled out, so that changing a default fails here as well as in the golden text.
     assertEquals(1, r.schemaVersion());
     assertEquals(List.of(), r.classNames());
-    assertEquals(new DatasetSpec("/data/Dataset_BUSI_with_GT", "busi", 0.2, 42), r.dataset());
+    assertEquals(new DatasetSpec("/data/Dataset_BUSI_with_GT", "busi", 0.2, 42, 0.5), r.dataset());
     assertEquals(new MethodSpec("lora", 3, 15f, List.of("q", "v"), false), r.method());
     assertEquals(new OptimizerSpec("adamw", 1e-3, 0.05, 0.9, "cosine", 0), r.optimizer());
     assertEquals(List.of(20, 8, 448), List.of(r.epochs(), r.batchSize(), r.imageSize()));
@@ -173,6 +173,9 @@ class MessageCodecTest {
         requestRefusal(r -> r.putObject("optimizer").put("warmup-epochs", 20)));
     assertEquals(prefix + "'dataset.validation-fraction' must be > 0 and < 1, got 1.0",
         requestRefusal(r -> object(r, "dataset").put("validation-fraction", 1)));
+    assertEquals(prefix + "'dataset.max-skipped-fraction' must be >= 0 and <= 1 (the share of "
+            + "images that may be skipped; 1 never fails), got 1.5",
+        requestRefusal(r -> object(r, "dataset").put("max-skipped-fraction", 1.5)));
     assertEquals(prefix + "'dataset.layout' \"kermany\" holds no masks, so it cannot train a "
         + "SEGMENTATION model", requestRefusal(r -> object(r, "dataset").put("layout", "kermany")));
     assertEquals(prefix + "'task' must be 1 to 64 characters of a-z, 0-9 and '-', got \"Lungs\"",

@@ -196,6 +196,7 @@ class MessageSchemaTest {
         n -> n.put("dice-loss", true),
         n -> at(n, "method").putArray("lora-targets").add("q").add("out"),
         n -> at(n, "dataset").put("layout", "imagenet"),
+        n -> at(n, "dataset").put("max-skipped-fraction", 1.5),
         n -> at(n, "optimizer").put("name", "lion"),
         n -> at(n, "optimizer").put("learning-rate", -1),
         n -> n.put("kind", "segmentation"),

@@ -26,7 +26,7 @@ final class Messages {
         "pneumonia",
         ModelKind.CLASSIFICATION,
         List.of("normal", "pneumonia"),
-        new DatasetSpec("/data/chest_xray", "kermany", 0.15, -7L),
+        new DatasetSpec("/data/chest_xray", "kermany", 0.15, -7L, 0.25),
         "/models/dinov2-base/model.safetensors",
         new MethodSpec("lora", 8, 16.5f, List.of("q", "k", "v", "proj"), true),
         new OptimizerSpec("sgd", 0.1 + 0.2, 0.0, 0.95, "linear", 2),

@@ -174,6 +174,19 @@ class ModelManifestTest {
   }
 
   @Test
+  void skippedImagesComeWithTheirSummaryAndNoneWithoutOne() {
+    assertEquals("skippedImages must be >= 0, got -1",
+        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, -1, "")));
+    assertEquals("skippedSummary must be empty if and only if skippedImages is 0 (got 3), got \"\"",
+        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 3, "")));
+    assertEquals("skippedSummary must be empty if and only if skippedImages is 0 (got 0), got \"skipped 1\"",
+        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 0, "skipped 1")));
+    assertEquals("skippedSummary must not be null",
+        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 0, null)));
+    assertEquals("", new DatasetInfo("busi", Manifests.SHA_A, 10, 2).skippedSummary());
+  }
+
+  @Test
   void verificationNumbersAreFiniteAndInRange() {
     assertEquals("maxAbsDiff must be finite and >= 0.0, got NaN",
         refusal(() -> new VerificationInfo(Double.NaN, 1e-4, 1, 0)));

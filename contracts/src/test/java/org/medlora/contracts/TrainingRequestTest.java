@@ -23,6 +23,7 @@ class TrainingRequestTest {
     assertEquals(List.of(), r.classNames());
     assertEquals(0.2, r.dataset().validationFraction());
     assertEquals(42L, r.dataset().splitSeed());
+    assertEquals(0.5, r.dataset().maxSkippedFraction());
     // The seed paper's segmentation setting: LoRA rank 3, alpha 15 on q and v.
     assertEquals(new MethodSpec("lora", 3, 15f, List.of("q", "v"), false), r.method());
     assertEquals(new OptimizerSpec("adamw", 1e-3, 0.05, 0.9, "cosine", 0), r.optimizer());
@@ -141,6 +142,18 @@ class TrainingRequestTest {
     }
     assertEquals("location must be a non-blank string, got \" \"",
         refusal(() -> DatasetSpec.of(" ", "busi")));
+  }
+
+  @Test
+  void maxSkippedFractionIsBetweenZeroAndOneInclusive() {
+    for (double bad : List.of(-0.1, 1.5, Double.NaN)) {
+      assertEquals("maxSkippedFraction must be >= 0 and <= 1 (the share of images that may be "
+              + "skipped; 1 never fails), got " + bad,
+          refusal(() -> new DatasetSpec("/data", "busi", 0.2, 1, bad)));
+    }
+    for (double good : List.of(0.0, 0.5, 1.0)) {
+      assertEquals(good, new DatasetSpec("/data", "busi", 0.2, 1, good).maxSkippedFraction());
+    }
   }
 
   @Test

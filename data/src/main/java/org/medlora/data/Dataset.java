@@ -23,7 +23,10 @@ import org.medlora.contracts.ModelKind;
  * @param samples examples for training and validation (split them with {@link Split#of})
  * @param testSamples examples the data set sets apart for testing (Kermany's {@code test}),
  *     otherwise empty
- * @param problems files that were left out, each as {@code "path: reason"}
+ * @param skipped images left out (no mask, unreadable, ...), in the order found; {@link
+ *     #skippedSummary()} says it in one line
+ * @param problems other files the layout does not use (stray files and folders, masks without
+ *     an image), each as {@code "path: reason"}
  */
 public record Dataset(
     Path root,
@@ -32,6 +35,7 @@ public record Dataset(
     List<String> classNames,
     List<Sample> samples,
     List<Sample> testSamples,
+    List<SkippedImage> skipped,
     List<String> problems) {
 
   public Dataset {
@@ -45,6 +49,7 @@ public record Dataset(
     classNames = List.copyOf(classNames);
     samples = List.copyOf(samples);
     testSamples = List.copyOf(testSamples);
+    skipped = List.copyOf(skipped);
     problems = List.copyOf(problems);
     if (classNames.size() < 2) {
       throw new IllegalArgumentException("a data set needs at least 2 classes, got " + classNames);
@@ -81,6 +86,41 @@ public record Dataset(
     }
   }
 
+  /** Every image found: the samples, the test samples and the skipped images. */
+  public int imageCount() {
+    return samples.size() + testSamples.size() + skipped.size();
+  }
+
+  /**
+   * The skipped images in one line, reasons grouped, paths relative to the root: {@code "skipped
+   * 138 of 800 images: 138 have no mask (e.g. CXR_png/CHNCXR_0001_0.png)"}; empty if none.
+   */
+  public String skippedSummary() {
+    return SkippedImage.summary(skipped, imageCount(), root);
+  }
+
+  /**
+   * This data set, if at most {@code maxFraction} of its images were skipped: a set that loses
+   * most of its images to a layout the reader does not know should fail loudly, not train on the
+   * rest.
+   *
+   * @param maxFraction the training request's {@code dataset.max-skipped-fraction}, in [0, 1]
+   * @throws DatasetException naming the counts, the reasons, and the two ways out
+   */
+  public Dataset requireSkippedAtMost(double maxFraction) throws DatasetException {
+    if (!(maxFraction >= 0 && maxFraction <= 1)) {
+      throw new IllegalArgumentException("maxFraction must be in [0, 1], got " + maxFraction);
+    }
+    if (skipped.size() > maxFraction * imageCount()) {
+      throw new DatasetException(root, skippedSummary() + "; that is more than "
+          + "dataset.max-skipped-fraction " + maxFraction + " allows. Fix the folders so that these "
+          + "images are read (the " + layout.id() + " layout expects " + DatasetReader.expectation(layout)
+          + "), or raise dataset.max-skipped-fraction in the request to train on the "
+          + (samples.size() + testSamples.size()) + " images left");
+    }
+    return this;
+  }
+
   /**
    * SHA-256 (lowercase hex) over the layout, kind, class names and, for every sample, its part
    * (train or test), label, and the relative path and size of its image and masks. Cheap (no
@@ -110,16 +150,16 @@ public record Dataset(
 
   private String entry(String part, Sample s) throws IOException {
     StringBuilder b = new StringBuilder();
-    b.append(relative(s.image())).append('\0').append(part).append('\0').append(s.label());
+    b.append(relative(root, s.image())).append('\0').append(part).append('\0').append(s.label());
     b.append('\0').append(Files.size(s.image()));
     for (Path m : s.masks()) {
-      b.append('\0').append(relative(m)).append('\0').append(Files.size(m));
+      b.append('\0').append(relative(root, m)).append('\0').append(Files.size(m));
     }
     return b.append('\n').toString();
   }
 
   /** With '/' separators on every platform, so the fingerprint does not depend on the OS. */
-  private String relative(Path p) {
+  static String relative(Path root, Path p) {
     Path rel = root.relativize(p);
     StringBuilder b = new StringBuilder();
     for (Path name : rel) {

@@ -19,8 +19,10 @@ public enum DatasetLayout {
   BUSI("busi"),
   /**
    * An image folder ({@code CXR_png} or {@code images}) beside a {@code masks} folder with the
-   * same file names, optionally suffixed {@code _mask} (Montgomery and Shenzhen lungs);
-   * binary segmentation only.
+   * same file names, optionally suffixed {@code _mask} (Shenzhen lungs), and/or beside
+   * {@code ManualMask/leftMask} and {@code ManualMask/rightMask} with one mask per lung under the
+   * image's name (Montgomery as downloaded; the lung mask is their union); binary segmentation
+   * only.
    */
   IMAGE_MASK_FOLDERS("image-mask-folders");
 

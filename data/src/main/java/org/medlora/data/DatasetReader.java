@@ -19,9 +19,10 @@ import org.medlora.contracts.ModelKind;
  *
  * <p>Files are listed in sorted order, so the same folder always gives the same samples. Every
  * image and mask header is read (not its pixels) to find unreadable files and masks whose size
- * differs from their image's early; those follow the {@link OnError} policy. Files the layout
- * does not use (images without a mask, masks without an image, stray files and folders) are
- * always left out and reported in {@link Dataset#problems()}; hidden files are ignored.
+ * differs from their image's early; those follow the {@link OnError} policy. Images without a
+ * usable mask are always left out, in {@link Dataset#skipped()}; other files the layout does not
+ * use (masks without an image, stray files and folders) are left out and reported in {@link
+ * Dataset#problems()}; hidden files are ignored.
  */
 public final class DatasetReader {
 
@@ -67,22 +68,27 @@ public final class DatasetReader {
       case IMAGE_MASK_FOLDERS -> reading.imageMaskFolders(dir);
     };
     if (reading.samples.isEmpty()) {
+      int images = reading.testSamples.size() + reading.skipped.size();
       throw new DatasetException(
           base, "has no usable " + (reading.testSamples.isEmpty() ? "" : "training ") + "images"
-              + (reading.problems.isEmpty() ? "" : "; left out: " + reading.problems));
+              + (reading.skipped.isEmpty() ? "" : "; " + SkippedImage.summary(reading.skipped, images, base))
+              + (reading.problems.isEmpty() ? "" : "; left out: " + reading.problems)
+              + "; expected " + expectation(layout));
     }
-    return new Dataset(
-        base, layout, kind, classNames, reading.samples, reading.testSamples, reading.problems);
+    return new Dataset(base, layout, kind, classNames, reading.samples, reading.testSamples,
+        reading.skipped, reading.problems);
   }
 
-  private static String expectation(DatasetLayout layout) {
+  /** What the layout looks like on disk, for error messages. */
+  static String expectation(DatasetLayout layout) {
     return switch (layout) {
       case KERMANY -> "chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/*.jpeg in it, or train/ "
           + "(val/ and test/ optional) directly in it";
       case BUSI -> "Dataset_BUSI_with_GT/{benign,malignant,normal}/*.png (masks *_mask.png) in it, "
           + "or benign/, malignant/ and normal/ directly in it";
-      case IMAGE_MASK_FOLDERS -> "an image folder CXR_png or images beside a folder masks, in it "
-          + "or up to 2 levels below";
+      case IMAGE_MASK_FOLDERS -> "an image folder CXR_png or images beside a folder masks "
+          + "(masks x.png or x_mask.png for image x.png) or ManualMask/{leftMask,rightMask} (one "
+          + "mask x.png per lung, as Montgomery), in it or up to 2 levels below";
     };
   }
 
@@ -92,6 +98,7 @@ public final class DatasetReader {
     final OnError onError;
     final List<Sample> samples = new ArrayList<>();
     final List<Sample> testSamples = new ArrayList<>();
+    final List<SkippedImage> skipped = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
 
     Reading(ModelKind kind, OnError onError) {
@@ -123,7 +130,7 @@ public final class DatasetReader {
             continue;
           }
           for (Path image : imageFiles(entry)) {
-            if (header(image) != null) {
+            if (header(image, image) != null) {
               into.add(new Sample(image, List.of(), label));
             }
           }
@@ -151,17 +158,18 @@ public final class DatasetReader {
           if (m.matches()) {
             masks.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(f);
           } else if (images.putIfAbsent(stem, f) != null) {
-            skip(f, "another image named " + stem + " is in the same folder");
+            skipImage(f, SkippedImage.Reason.DUPLICATE_NAME,
+                "another image named " + stem + " is in the same folder");
           }
         }
         for (Map.Entry<String, Path> e : images.entrySet()) {
           List<Path> own = masks.remove(e.getKey());
           if (kind == ModelKind.CLASSIFICATION) {
-            if (header(e.getValue()) != null) {
+            if (header(e.getValue(), e.getValue()) != null) {
               samples.add(new Sample(e.getValue(), List.of(), label));
             }
           } else if (own == null) {
-            skip(e.getValue(), "no mask " + e.getKey() + "_mask.png beside it");
+            skipImage(e.getValue(), SkippedImage.Reason.NO_MASK, "no mask " + e.getKey() + "_mask.png beside it");
           } else if (imageWithMasks(e.getValue(), own)) {
             samples.add(new Sample(e.getValue(), own, label));
           }
@@ -172,7 +180,7 @@ public final class DatasetReader {
     }
 
     Path imageMaskFolders(Path root) throws IOException {
-      List<Path[]> pairs = new ArrayList<>();
+      List<MaskFolders> sets = new ArrayList<>();
       List<Path> parents;
       try (Stream<Path> walk = Files.walk(root, 2)) {
         parents = walk.filter(Files::isDirectory).filter(p -> !hidden(root.relativize(p)))
@@ -181,48 +189,74 @@ public final class DatasetReader {
       for (Path parent : parents) {
         Path images = child(parent, "CXR_png");
         images = images != null ? images : child(parent, "images");
-        Path masks = child(parent, "masks");
-        if (images != null && masks != null) {
-          pairs.add(new Path[] {images, masks});
+        if (images == null) {
+          continue;
+        }
+        Path manual = child(parent, "ManualMask");
+        MaskFolders set = new MaskFolders(images, child(parent, "masks"),
+            manual == null ? null : child(manual, "leftMask"), manual == null ? null : child(manual, "rightMask"));
+        if (!set.maskFolders().isEmpty()) {
+          sets.add(set);
         }
       }
-      if (pairs.isEmpty()) {
+      if (sets.isEmpty()) {
         throw mismatch(root, DatasetLayout.IMAGE_MASK_FOLDERS);
       }
-      for (Path[] pair : pairs) {
-        Map<String, Path> masks = new LinkedHashMap<>();
-        for (Path m : imageFiles(pair[1])) {
-          masks.put(stem(m), m);
-        }
-        for (Path image : imageFiles(pair[0])) {
+      for (MaskFolders set : sets) {
+        Map<String, Path> whole = masksByStem(set.whole());
+        Map<String, Path> left = masksByStem(set.left());
+        Map<String, Path> right = masksByStem(set.right());
+        for (Path image : imageFiles(set.images())) {
           String stem = stem(image);
-          // Montgomery masks share the image's name, Shenzhen's add "_mask".
-          Path mask = masks.remove(stem);
-          mask = mask != null ? mask : masks.remove(stem + "_mask");
-          if (mask == null) {
-            skip(image, "no mask " + stem + ".png or " + stem + "_mask.png in " + pair[1]);
-          } else if (imageWithMasks(image, List.of(mask))) {
-            samples.add(new Sample(image, List.of(mask), 1));
+          Path w = take(whole, stem);
+          Path l = take(left, stem);
+          Path r = take(right, stem);
+          List<Path> masks = Stream.of(w, l, r).filter(Objects::nonNull).toList();
+          if (masks.isEmpty()) {
+            skipImage(image, SkippedImage.Reason.NO_MASK, "no mask " + stem + ".png or " + stem
+                + "_mask.png in " + String.join(" or ", set.maskFolders().stream().map(Path::toString).toList()));
+          } else if (w == null && (l == null) != (r == null)) {
+            // A clinician would not want half a lung labelled background: training on it teaches
+            // the model that one lung is not lung. Leaving the image out costs one example.
+            skipImage(image, SkippedImage.Reason.ONE_LUNG_ONLY, "has a mask of one lung only, "
+                + (l == null ? r + ", and none in ManualMask/leftMask" : l + ", and none in ManualMask/rightMask")
+                + "; add the missing one, or the other lung would be labelled background");
+          } else if (imageWithMasks(image, masks)) {
+            // Both lungs (and any whole-lung mask) are OR-ed by ExampleLoader, never summed.
+            samples.add(new Sample(image, masks, 1));
           }
         }
-        masks.values().forEach(m -> skip(m, "a mask without an image in " + pair[0]));
+        for (Map<String, Path> orphans : List.of(whole, left, right)) {
+          orphans.values().forEach(m -> skip(m, "a mask without an image in " + set.images()));
+        }
       }
       return root;
     }
 
-    /** Checks the headers of an image and its masks; false if any is left out. */
+    /** The image files of a mask folder by name without extension; empty if there is no folder. */
+    private Map<String, Path> masksByStem(Path dir) throws IOException {
+      Map<String, Path> masks = new LinkedHashMap<>();
+      if (dir != null) {
+        for (Path m : imageFiles(dir)) {
+          masks.put(stem(m), m);
+        }
+      }
+      return masks;
+    }
+
+    /** Checks the headers of an image and its masks; false if the image is left out. */
     private boolean imageWithMasks(Path image, List<Path> masks) throws DatasetException {
-      ImageHeaders.Size size = header(image);
+      ImageHeaders.Size size = header(image, image);
       if (size == null) {
         return false;
       }
       for (Path mask : masks) {
-        ImageHeaders.Size maskSize = header(mask);
+        ImageHeaders.Size maskSize = header(mask, image);
         if (maskSize == null) {
           return false;
         }
         if (!maskSize.equals(size)) {
-          unreadable(new DatasetException(
+          refuse(image, SkippedImage.Reason.MASK_SIZE, new DatasetException(
               mask, "mask is " + maskSize + " but its image " + image + " is " + size
                   + "; a mask must have its image's size"));
           return false;
@@ -231,21 +265,26 @@ public final class DatasetReader {
       return true;
     }
 
-    /** The header's size, or null if the file is left out under the policy. */
-    private ImageHeaders.Size header(Path file) throws DatasetException {
+    /** The header's size, or null if {@code image} (or its mask {@code file}) is left out. */
+    private ImageHeaders.Size header(Path file, Path image) throws DatasetException {
       try {
         return ImageHeaders.read(file);
       } catch (DatasetException e) {
-        unreadable(e);
+        refuse(image, SkippedImage.Reason.UNREADABLE, e);
         return null;
       }
     }
 
-    private void unreadable(DatasetException e) throws DatasetException {
+    /** A bad image or mask: fails the read or skips the image, as the policy says. */
+    private void refuse(Path image, SkippedImage.Reason reason, DatasetException e) throws DatasetException {
       if (onError == OnError.FAIL) {
         throw e;
       }
-      problems.add(e.getMessage() + "; skipped");
+      skipped.add(new SkippedImage(image, reason, e.getMessage()));
+    }
+
+    private void skipImage(Path image, SkippedImage.Reason reason, String why) {
+      skipped.add(new SkippedImage(image, reason, image + ": " + why));
     }
 
     private void skip(Path file, String reason) {
@@ -266,6 +305,28 @@ public final class DatasetReader {
       }
       return images;
     }
+  }
+
+  /**
+   * An image folder and the mask folders beside it, each null if missing.
+   *
+   * @param whole masks of both lungs in one file ({@code masks}: Shenzhen, and Montgomery as
+   *     some re-distributions merge it)
+   * @param left {@code ManualMask/leftMask}, Montgomery as downloaded
+   * @param right {@code ManualMask/rightMask}
+   */
+  private record MaskFolders(Path images, Path whole, Path left, Path right) {
+
+    /** The mask folders that exist. */
+    List<Path> maskFolders() {
+      return Stream.of(whole, left, right).filter(Objects::nonNull).toList();
+    }
+  }
+
+  /** The mask for image {@code stem}: Montgomery's share its name, Shenzhen's add "_mask". */
+  private static Path take(Map<String, Path> masks, String stem) {
+    Path mask = masks.remove(stem);
+    return mask != null ? mask : masks.remove(stem + "_mask");
   }
 
   /** {@code root} if it holds the required folders, else its {@code wrapper} child if that does. */

@@ -32,12 +32,111 @@ class DatasetReaderTest {
       assertEquals(image.startsWith("CHNCXR") ? image + "_mask" : image, mask);
       assertEquals(1, s.label());
     }
-    assertEquals(2, data.problems().size(), data.problems().toString());
-    assertTrue(data.problems().get(0).contains("CHNCXR_0003_") && data.problems().get(0).contains("no mask"),
-        data.problems().get(0));
-    assertTrue(data.problems().get(1).contains("CHNCXR_0009_"), data.problems().get(1));
+    assertTrue(data.problems().isEmpty(), data.problems().toString());
+    assertEquals(2, data.skipped().size(), data.skipped().toString());
+    assertEquals(SkippedImage.Reason.NO_MASK, data.skipped().get(0).reason());
+    assertTrue(data.skipped().get(0).detail().contains("CHNCXR_0003_") && data.skipped().get(0).detail().contains("no mask"),
+        data.skipped().get(0).detail());
+    assertTrue(name(data.skipped().get(1).image()).startsWith("CHNCXR_0009_"), data.skipped().toString());
     List<String> names = data.samples().stream().map(s -> name(s.image())).toList();
     assertEquals(names.stream().sorted().toList(), names, "listed in sorted order");
+  }
+
+  @Test
+  void readsMontgomeryAsDownloadedWithOneMaskPerLung() throws Exception {
+    // 12 images: 9 Shenzhen-style (numbers 3 and 9 without masks), 3 Montgomery-style whose
+    // masks are in ManualMask/leftMask and ManualMask/rightMask, as the NLM download has them.
+    Fixtures.synth(Kind.LUNG_XRAY_MONTGOMERY, 12, dir.resolve("MontgomerySet"));
+    Dataset data = DatasetReader.read(dir, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+
+    assertEquals(10, data.samples().size(), data.skippedSummary());
+    List<Sample> montgomery = data.samples().stream().filter(s -> name(s.image()).startsWith("MCUCXR")).toList();
+    assertEquals(3, montgomery.size());
+    for (Sample s : montgomery) {
+      Path set = dir.resolve("MontgomerySet");
+      assertEquals(List.of(set.resolve("ManualMask/leftMask").resolve(name(s.image())),
+          set.resolve("ManualMask/rightMask").resolve(name(s.image()))), s.masks(), "both lungs, OR-ed on loading");
+      assertEquals(1, s.label());
+    }
+    assertTrue(data.problems().isEmpty(), data.problems().toString());
+    assertEquals(List.of(SkippedImage.Reason.NO_MASK, SkippedImage.Reason.NO_MASK),
+        data.skipped().stream().map(SkippedImage::reason).toList());
+  }
+
+  @Test
+  void anImageWithOnlyOneLungMaskIsSkippedNotHalfLabelledBackground() throws Exception {
+    Path root = Fixtures.synth(Kind.LUNG_XRAY_MONTGOMERY, 12, dir);
+    Path right = Fixtures.first(root.resolve("ManualMask/rightMask"));
+    Path left = root.resolve("ManualMask/leftMask").resolve(name(right));
+    Files.delete(right);
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    assertEquals(9, data.samples().size());
+    SkippedImage oneLung = data.skipped().stream()
+        .filter(s -> s.reason() == SkippedImage.Reason.ONE_LUNG_ONLY).findFirst().orElseThrow();
+    assertEquals(root.resolve("CXR_png").resolve(name(right)), oneLung.image());
+    assertEquals(oneLung.image() + ": has a mask of one lung only, " + left + ", and none in ManualMask/rightMask; "
+        + "add the missing one, or the other lung would be labelled background", oneLung.detail());
+    assertTrue(data.problems().isEmpty(), "the left mask is not reported as an orphan: " + data.problems());
+    assertEquals("skipped 3 of 12 images: 2 have no mask (e.g. " + relative(root, data.skipped().get(0).image())
+        + "), 1 has a mask of one lung only (e.g. CXR_png/" + name(right) + ")", data.skippedSummary());
+  }
+
+  @Test
+  void skippedImagesAreSummarisedInOneLineByReasonWithRelativePaths() throws Exception {
+    Path root = Fixtures.synth(Kind.LUNG_XRAY, 12, dir);
+    Path firstMask = Fixtures.first(root.resolve("masks"));
+    Files.writeString(firstMask, "not a PNG");
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    String unreadable = "CXR_png/" + name(firstMask).replace("_mask", "");
+    String noMask = relative(root, data.skipped().stream()
+        .filter(s -> s.reason() == SkippedImage.Reason.NO_MASK).findFirst().orElseThrow().image());
+    assertEquals("skipped 3 of 12 images: 2 have no mask (e.g. " + noMask + "), "
+        + "1 is unreadable or has an unreadable mask (e.g. " + unreadable + ")", data.skippedSummary());
+    assertEquals(12, data.imageCount());
+    assertEquals("", DatasetReader.read(Fixtures.synth(Kind.BREAST_ULTRASOUND, 3, dir.resolve("busi")),
+        DatasetLayout.BUSI, ModelKind.SEGMENTATION).skippedSummary(), "nothing skipped, nothing said");
+  }
+
+  @Test
+  void aSetThatLosesMoreThanTheAllowedShareFailsWithTheCountsTheReasonAndWhatToDo() throws Exception {
+    Path root = Fixtures.synth(Kind.LUNG_XRAY, 12, dir);
+    List<Path> masks = Fixtures.list(root.resolve("masks"));
+    for (Path m : masks.subList(0, 4)) {
+      Files.delete(m);
+    }
+    // 12 images: 2 without masks from the start, 4 more now; exactly half is allowed.
+    Dataset half = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    assertEquals(6, half.skipped().size());
+    assertEquals(half, half.requireSkippedAtMost(0.5));
+
+    Files.delete(masks.get(4));
+    Dataset most = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    DatasetException e = assertThrows(DatasetException.class, () -> most.requireSkippedAtMost(0.5));
+    assertEquals(root, e.path());
+    String message = e.getMessage();
+    assertTrue(message.startsWith(root + ": skipped 7 of 12 images: 7 have no mask (e.g. CXR_png/CHNCXR_0001_"), message);
+    assertTrue(message.contains("; that is more than dataset.max-skipped-fraction 0.5 allows. Fix the folders so that "
+        + "these images are read (the image-mask-folders layout expects an image folder CXR_png or images beside"), message);
+    assertTrue(message.endsWith(", or raise dataset.max-skipped-fraction in the request to train on the 5 images left"),
+        message);
+    assertEquals(most, most.requireSkippedAtMost(0.6));
+    assertThrows(IllegalArgumentException.class, () -> most.requireSkippedAtMost(1.5));
+  }
+
+  @Test
+  void aSetWithoutAnyUsableImageSaysWhatWasSkippedAndWhatWasExpected() throws Exception {
+    Path root = Fixtures.synth(Kind.LUNG_XRAY, 3, dir);
+    for (Path m : Fixtures.list(root.resolve("masks"))) {
+      Files.delete(m);
+    }
+    DatasetException e = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION));
+    assertTrue(e.getMessage().startsWith(root + ": has no usable images; skipped 3 of 3 images: 3 have no mask "
+        + "(e.g. CXR_png/CHNCXR_0001_"), e.getMessage());
+    assertTrue(e.getMessage().contains("; expected an image folder CXR_png or images beside a folder masks"),
+        e.getMessage());
   }
 
   @Test
@@ -118,9 +217,12 @@ class DatasetReaderTest {
 
     Dataset data = DatasetReader.read(root, DatasetLayout.BUSI, ModelKind.SEGMENTATION);
     assertEquals(10, data.samples().size());
-    assertEquals(2, data.problems().size(), data.problems().toString());
-    assertTrue(data.problems().get(0).contains("benign (1).png: no mask benign (1)_mask.png"), data.problems().get(0));
-    assertTrue(data.problems().get(1).contains("benign (2)_mask.png: a mask without its image"), data.problems().get(1));
+    assertEquals(1, data.skipped().size(), data.skipped().toString());
+    assertTrue(data.skipped().get(0).detail().endsWith("benign (1).png: no mask benign (1)_mask.png beside it"),
+        data.skipped().get(0).detail());
+    assertEquals("skipped 1 of 11 images: 1 has no mask (e.g. benign/benign (1).png)", data.skippedSummary());
+    assertEquals(1, data.problems().size(), data.problems().toString());
+    assertTrue(data.problems().get(0).contains("benign (2)_mask.png: a mask without its image"), data.problems().get(0));
   }
 
   @Test
@@ -165,11 +267,14 @@ class DatasetReaderTest {
 
     Dataset data = DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION, OnError.SKIP_AND_REPORT);
     assertEquals(10, data.samples().size());
-    String problems = String.join("\n", data.problems());
-    assertEquals(3, data.problems().size(), problems);
-    assertTrue(problems.contains(text + ": is not a PNG or JPEG image (it starts with bytes 74 68 69 73"), problems);
-    assertTrue(problems.contains(empty + ": is empty (0 bytes)"), problems);
-    assertTrue(problems.contains(cut + ": has a damaged JPEG header"), problems);
+    assertTrue(data.problems().isEmpty(), data.problems().toString());
+    String details = String.join("\n", data.skipped().stream().map(SkippedImage::detail).toList());
+    assertEquals(3, data.skipped().size(), details);
+    assertTrue(details.contains(text + ": is not a PNG or JPEG image (it starts with bytes 74 68 69 73"), details);
+    assertTrue(details.contains(empty + ": is empty (0 bytes)"), details);
+    assertTrue(details.contains(cut + ": has a damaged JPEG header"), details);
+    assertEquals("skipped 3 of 15 images: 3 are unreadable or have an unreadable mask "
+        + "(e.g. train/PNEUMONIA/person97_virus_1.jpeg)", data.skippedSummary());
 
     DatasetException e = assertThrows(DatasetException.class,
         () -> DatasetReader.read(root, DatasetLayout.KERMANY, ModelKind.CLASSIFICATION, OnError.FAIL));
@@ -188,7 +293,10 @@ class DatasetReaderTest {
     Dataset data = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
     assertEquals(2, data.samples().size());
     String expected = mask + ": mask is 48x32 but its image " + image + " is 64x64";
-    assertTrue(data.problems().stream().anyMatch(p -> p.startsWith(expected)), data.problems().toString());
+    SkippedImage mismatch = data.skipped().stream()
+        .filter(s -> s.reason() == SkippedImage.Reason.MASK_SIZE).findFirst().orElseThrow();
+    assertEquals(image, mismatch.image());
+    assertTrue(mismatch.detail().startsWith(expected), mismatch.detail());
 
     DatasetException e = assertThrows(DatasetException.class,
         () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION, OnError.FAIL));
@@ -206,5 +314,9 @@ class DatasetReaderTest {
 
   static String name(Path p) {
     return p.getFileName().toString();
+  }
+
+  private static String relative(Path root, Path p) {
+    return root.relativize(p).toString().replace('\\', '/');
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.ModelKind;
@@ -59,6 +60,26 @@ class ExampleLoaderTest {
       assertTrue(b == 0 || b == 2, "only class values, found " + b);
     }
     assertArrayEquals(LabelMasks.resizeNearest(expected, 28, 28, 2, 2), ex.patchMask());
+  }
+
+  @Test
+  void montgomerysTwoLungMasksGiveTheTargetOfOneWholeLungMask() throws Exception {
+    // The same seed draws the same radiographs; one set stores each lung apart, the other both.
+    Dataset split = DatasetReader.read(Fixtures.synth(Kind.LUNG_XRAY_MONTGOMERY, 4, dir.resolve("split")),
+        DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    Dataset whole = DatasetReader.read(Fixtures.synth(Kind.LUNG_XRAY, 4, dir.resolve("whole")),
+        DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    Sample perLung = split.samples().get(2);
+    Sample oneFile = whole.samples().get(2);
+    assertEquals(2, perLung.masks().size(), perLung.toString());
+    assertEquals(List.of(oneFile.image().getFileName()), oneFile.masks().stream().map(Path::getFileName).toList());
+
+    PreprocessingSpec spec = PreprocessingSpec.imagenet(56, 56);
+    Example a = loader.load(perLung, spec, Augmentation.NONE, new Random(0));
+    Example b = loader.load(oneFile, spec, Augmentation.NONE, new Random(0));
+    assertArrayEquals(b.mask(), a.mask());
+    assertArrayEquals(b.patchMask(), a.patchMask());
+    assertTrue(IntStream.range(0, a.mask().length).filter(i -> a.mask()[i] == 1).count() > 200, "lungs are labelled");
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.medlora.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.medlora.data.synth.SyntheticDatasets;
 import org.medlora.imaging.LabelMasks;
@@ -22,8 +23,13 @@ final class Fixtures {
 
   /** The first entry of a folder in sorted order. */
   static Path first(Path dir) throws IOException {
+    return list(dir).get(0);
+  }
+
+  /** The entries of a folder in sorted order. */
+  static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.sorted().findFirst().orElseThrow();
+      return entries.sorted().toList();
     }
   }
 

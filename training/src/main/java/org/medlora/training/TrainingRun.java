@@ -90,7 +90,11 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) request.seed());
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
-    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind);
+    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind)
+        .requireSkippedAtMost(dataSpec.maxSkippedFraction());
+    if (!dataset.skipped().isEmpty()) {
+      problem(dataset.skippedSummary()); // one line, not one per file
+    }
     dataset.problems().forEach(this::problem);
     List<String> classes = classNames(dataset);
     Split split = Split.of(dataset.samples(), dataSpec.validationFraction(), dataSpec.splitSeed());
@@ -152,7 +156,8 @@ public final class TrainingRun {
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           Path.of(request.checkpoint()).getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
           provenance(trainable), all,
-          new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size()),
+          new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
+              dataset.skipped().size(), dataset.skippedSummary()),
           Precision.FP32);
       return new Outcome(ModelPublisher.publish(predictor, spec, store), all, List.copyOf(problems));
     }

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.TrainingRequest;
+import org.medlora.data.DatasetException;
 import org.medlora.data.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.testing.SyntheticTasks;
@@ -48,7 +53,7 @@ class TrainingRunTest {
     }
   }
 
-  private static TrainingRun.Outcome run(org.medlora.contracts.TrainingRequest request, Path store) throws Exception {
+  private static TrainingRun.Outcome run(TrainingRequest request, Path store) throws Exception {
     return new TrainingRun(request, new ModelStore(store), new Recorder(), () -> false).run();
   }
 
@@ -66,6 +71,12 @@ class TrainingRunTest {
     assertEquals("linear", manifest.method().kind());
     assertEquals(List.of("background", "lung"), manifest.classNames());
     assertEquals(130.0, outcome.metrics().get("trainable-params"), "a 64 -> 2 linear head");
+    // 40 images, of which 5 Shenzhen-style ones lack a mask: said once, and kept in the manifest.
+    assertEquals(5, manifest.dataset().skippedImages());
+    String summary = manifest.dataset().skippedSummary();
+    assertTrue(summary.startsWith("skipped 5 of 40 images: 5 have no mask (e.g. CXR_png/CHNCXR_0003_"), summary);
+    assertEquals(summary, outcome.problems().get(0));
+    assertEquals(1, outcome.problems().stream().filter(p -> p.contains("no mask")).count(), "not one per file");
   }
 
   @Test
@@ -105,6 +116,31 @@ class TrainingRunTest {
     assertEquals(first.metrics().get("val-loss"), second.metrics().get("val-loss"), "deterministic on CPU");
     assertEquals(first.published().manifest().modelSha256(), second.published().manifest().modelSha256(),
         "bit-identical exported weights");
+  }
+
+  @Test
+  void aDataSetThatLosesMostImagesFailsUnlessTheRequestAllowsIt() throws Exception {
+    Path sparse = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 12, 4, dir.resolve("sparse"));
+    // 12 images, 2 of them without masks; without 6 more masks, 8 of 12 are skipped.
+    try (Stream<Path> masks = Files.list(sparse.resolve("masks"))) {
+      for (Path m : masks.sorted().limit(6).toList()) {
+        Files.delete(m);
+      }
+    }
+    var request = SyntheticTasks.request("sparse-lungs", "lungs-sparse", "segmentation", sparse, "image-mask-folders",
+        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1");
+    Path store = dir.resolve("store-sparse");
+    DatasetException e = assertThrows(DatasetException.class, () -> run(request, store));
+    String message = e.getMessage();
+    assertTrue(message.startsWith(sparse + ": skipped 8 of 12 images: 8 have no mask (e.g. CXR_png/CHNCXR_0001_"), message);
+    assertTrue(message.contains("more than dataset.max-skipped-fraction 0.5 allows. Fix the folders"), message);
+    assertTrue(message.endsWith("or raise dataset.max-skipped-fraction in the request to train on the 4 images left"),
+        message);
+    assertTrue(new ModelStore(store).tasks().isEmpty(), "nothing published");
+
+    String allowing = MessageCodec.toJson(request).replace("\"max-skipped-fraction\":0.5", "\"max-skipped-fraction\":0.7");
+    var outcome = run(MessageCodec.fromJson(allowing, TrainingRequest.class), store);
+    assertEquals(8, outcome.published().manifest().dataset().skippedImages());
   }
 
   @Test

@@ -20,8 +20,12 @@ import java.util.Random;
  */
 final class ChestPhantom {
 
-  /** The image (0..1) and its lung mask (0 or 255 per pixel), both {@code width x height}. */
-  record Drawing(int width, int height, float[] image, byte[] lungMask) {}
+  /**
+   * The image (0..1) and its lung masks (0 or 255 per pixel), all {@code width x height}: both
+   * lungs, and each lung alone as Montgomery ships them (sides are the patient's).
+   */
+  record Drawing(
+      int width, int height, float[] image, byte[] lungMask, byte[] rightLungMask, byte[] leftLungMask) {}
 
   private final Canvas canvas;
   private final Random rng;
@@ -52,11 +56,16 @@ final class ChestPhantom {
 
     Ellipse2D heart = new Ellipse2D.Double(
         (0.40 + jitter(0.02)) * w, (0.42 + jitter(0.03)) * h, (0.33 + jitter(0.03)) * w, (0.27 + jitter(0.02)) * h);
-    Area lungs = new Area(lung(false));
-    lungs.add(new Area(lung(true)));
-    lungs.subtract(new Area(heart));
+    Area right = new Area(lung(false));
+    Area left = new Area(lung(true));
+    right.subtract(new Area(heart));
+    left.subtract(new Area(heart));
+    Area lungs = new Area(right);
+    lungs.add(left);
     float[] lungCover = canvas.fill(lungs, true);
     byte[] mask = Canvas.toMask(canvas.fill(lungs, false));
+    byte[] rightMask = Canvas.toMask(canvas.fill(right, false));
+    byte[] leftMask = Canvas.toMask(canvas.fill(left, false));
     float[] lungSoft = canvas.blur(lungCover.clone(), 0.008 * s);
     Canvas.add(img, lungSoft, -0.30f);
     // Vessels and bronchi: faint blotchy texture in the lungs, denser towards the hila.
@@ -108,7 +117,7 @@ final class ChestPhantom {
     // Uneven exposure, then quantum noise.
     Canvas.add(img, canvas.smoothNoise(rng, 0.12 * s), 0.03f);
     Canvas.add(img, canvas.noise(rng), 0.015f);
-    return new Drawing(w, h, img, mask);
+    return new Drawing(w, h, img, mask, rightMask, leftMask);
   }
 
   /**

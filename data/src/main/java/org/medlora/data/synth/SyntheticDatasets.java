@@ -33,6 +33,11 @@ public final class SyntheticDatasets {
   public enum Kind {
     /** Chest radiographs with lung masks, Shenzhen and Montgomery file names: {@code image-mask-folders}. */
     LUNG_XRAY("lung-xray", DatasetLayout.IMAGE_MASK_FOLDERS, 1),
+    /**
+     * As {@link #LUNG_XRAY}, but the Montgomery-style images keep their masks as Montgomery is
+     * downloaded: one file per lung, in {@code ManualMask/leftMask} and {@code ManualMask/rightMask}.
+     */
+    LUNG_XRAY_MONTGOMERY("lung-xray-montgomery", DatasetLayout.IMAGE_MASK_FOLDERS, 1),
     /** Normal and pneumonia chest radiographs, 1 : 2.9, as JPEG: {@code kermany}. */
     PNEUMONIA_XRAY("pneumonia-xray", DatasetLayout.KERMANY, 2),
     /** Benign, malignant and normal breast ultrasound with lesion masks: {@code busi}. */
@@ -133,16 +138,25 @@ public final class SyntheticDatasets {
     }
     Path root = out.toAbsolutePath().normalize();
     Map<String, Integer> counts = switch (kind) {
-      case LUNG_XRAY -> lungs(options, root);
+      case LUNG_XRAY -> lungs(options, root, false);
+      case LUNG_XRAY_MONTGOMERY -> lungs(options, root, true);
       case PNEUMONIA_XRAY -> pneumonia(options, root);
       case BREAST_ULTRASOUND -> ultrasound(options, root);
     };
     return new Summary(root, kind.layout, counts);
   }
 
-  private static Map<String, Integer> lungs(Options o, Path out) throws IOException {
+  /**
+   * Shenzhen-style and Montgomery-style radiographs in one image folder. With {@code perLung},
+   * Montgomery's masks go one per lung into {@code ManualMask/leftMask} and {@code rightMask}
+   * (the patient's sides); otherwise both lungs into one file in {@code masks}. The images are the
+   * same either way.
+   */
+  private static Map<String, Integer> lungs(Options o, Path out, boolean perLung) throws IOException {
     Path images = Files.createDirectories(out.resolve("CXR_png"));
     Path masks = Files.createDirectories(out.resolve("masks"));
+    Path leftMasks = perLung ? Files.createDirectories(out.resolve("ManualMask").resolve("leftMask")) : null;
+    Path rightMasks = perLung ? Files.createDirectories(out.resolve("ManualMask").resolve("rightMask")) : null;
     int shenzhen = 0;
     int montgomery = 0;
     int withoutMask = 0;
@@ -167,13 +181,18 @@ public final class SyntheticDatasets {
       Files.write(images.resolve(name + ".png"), png(Canvas.toBytes(d.image()), d.height(), d.width()));
       if (maskName == null) {
         withoutMask++;
+      } else if (mc && perLung) {
+        Files.write(leftMasks.resolve(maskName + ".png"), LabelMasks.toPng(d.leftLungMask(), d.height(), d.width()));
+        Files.write(rightMasks.resolve(maskName + ".png"), LabelMasks.toPng(d.rightLungMask(), d.height(), d.width()));
       } else {
         Files.write(masks.resolve(maskName + ".png"), LabelMasks.toPng(d.lungMask(), d.height(), d.width()));
       }
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("Shenzhen-style images (CHNCXR_*, masks *_mask.png)", shenzhen);
-    counts.put("Montgomery-style images (MCUCXR_*, masks of the same name)", montgomery);
+    counts.put(perLung
+        ? "Montgomery-style images (MCUCXR_*, one mask per lung in ManualMask/leftMask and rightMask)"
+        : "Montgomery-style images (MCUCXR_*, masks of the same name)", montgomery);
     counts.put("images without a mask (the reader skips them)", withoutMask);
     return counts;
   }

@@ -2,6 +2,7 @@ package org.medlora.data.synth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,48 @@ class SyntheticDatasetsTest {
         || f.matches("masks/CHNCXR_000\\d_[01]_mask\\.png") || f.matches("masks/MCUCXR_000\\d_[01]\\.png")), all.toString());
     assertTrue(all.stream().anyMatch(f -> f.startsWith("CXR_png/CHNCXR_0003_")));
     assertTrue(all.stream().noneMatch(f -> f.startsWith("masks/CHNCXR_0003_")), "the third Shenzhen image lacks its mask");
+  }
+
+  @Test
+  void montgomeryLungXraysKeepOneMaskPerLungBesideTheSameImages() throws Exception {
+    Options options = new Options(8, 1, 40, false);
+    Map<String, byte[]> whole = files(SyntheticDatasets.write(Kind.LUNG_XRAY, options, dir.resolve("whole")).root());
+    SyntheticDatasets.Summary s = SyntheticDatasets.write(Kind.LUNG_XRAY_MONTGOMERY, options, dir.resolve("split"));
+    assertEquals(DatasetLayout.IMAGE_MASK_FOLDERS, s.layout());
+    assertEquals(List.of(6, 2, 1), List.copyOf(s.counts().values()));
+    Map<String, byte[]> split = files(s.root());
+    for (String f : whole.keySet()) {
+      if (f.startsWith("CXR_png/") || f.startsWith("masks/CHNCXR")) {
+        assertArrayEquals(whole.get(f), split.get(f), "the same seed, the same " + f);
+      } else {
+        String name = f.substring("masks/".length());
+        assertTrue(split.containsKey("ManualMask/leftMask/" + name) && split.containsKey("ManualMask/rightMask/" + name), f);
+        assertFalse(split.containsKey(f), f + " is split, not whole");
+      }
+    }
+    assertEquals(whole.size() + 2, split.size(), "two Montgomery images, each with one more mask file");
+  }
+
+  @Test
+  void eachLungMaskHoldsOneLungOnItsSideAndTogetherTheyAreTheLungMask() {
+    for (int seed = 0; seed < 5; seed++) {
+      ChestPhantom.Drawing d = ChestPhantom.draw(90, 100, new Random(seed), seed % 2 == 0);
+      double[] meanX = new double[2];
+      int[] count = new int[2];
+      for (int i = 0; i < d.lungMask().length; i++) {
+        boolean right = d.rightLungMask()[i] != 0;
+        boolean left = d.leftLungMask()[i] != 0;
+        assertFalse(right && left, "seed " + seed + ": the lungs do not overlap");
+        assertEquals(d.lungMask()[i] != 0, right || left, "seed " + seed + ": union at pixel " + i);
+        if (right || left) {
+          meanX[right ? 0 : 1] += i % d.width();
+          count[right ? 0 : 1]++;
+        }
+      }
+      // A PA film shows the patient's right lung on the image's left.
+      assertTrue(meanX[0] / count[0] < 45 && meanX[1] / count[1] > 45,
+          "seed " + seed + ": right lung at x " + meanX[0] / count[0] + ", left lung at x " + meanX[1] / count[1]);
+    }
   }
 
   @Test
@@ -168,7 +211,8 @@ class SyntheticDatasetsTest {
         () -> SyntheticDatasets.write(Kind.LUNG_XRAY, new Options(2, 0, 32, true), dir.resolve("y")));
     assertTrue(calipers.getMessage().startsWith("calipers apply to breast-ultrasound only"), calipers.getMessage());
     IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> Kind.parse("mri"));
-    assertEquals("unknown synthetic data kind 'mri'; valid kinds: lung-xray, pneumonia-xray, breast-ultrasound",
+    assertEquals("unknown synthetic data kind 'mri'; valid kinds: lung-xray, lung-xray-montgomery, pneumonia-xray, "
+        + "breast-ultrasound",
         kind.getMessage());
   }
 
