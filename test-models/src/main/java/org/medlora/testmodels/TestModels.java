@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.medlora.cli.Medlora;
+import org.medlora.contracts.Pooling;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
@@ -59,7 +60,7 @@ public final class TestModels {
       HeadFiles.writeSegmenter(segHead, seg, SEG_CLASSES);
 
       ClassificationHead cls =
-          new ClassificationHead(64, 3, ClassificationHead.Pooling.CLS_AND_MEAN_PATCH);
+          new ClassificationHead(64, 3, Pooling.CLS_AND_MEAN_PATCH);
       cls.initialize(m, DataType.FLOAT32, new Shape(1, 64));
       cls.weight().getArray().set(heads.floatTensor("head_clsavg.weight").data());
       cls.bias().getArray().set(heads.floatTensor("head_clsavg.bias").data());

@@ -8,13 +8,13 @@ import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.MethodInfo;
+import org.medlora.contracts.MethodKind;
 import org.medlora.export.ExportSpec;
 import org.medlora.export.ModelPublisher;
 import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.UpsamplingDecoder;
-import org.medlora.lora.LoraTarget;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
@@ -84,12 +84,12 @@ final class ExportCommand implements Callable<Integer> {
       }
       MethodInfo method =
           lora == null
-              ? MethodInfo.of(head == null ? "none" : "linear")
+              ? MethodInfo.of(head == null ? MethodKind.NONE : MethodKind.LINEAR)
               : MethodInfo.lora(lora.config().rank(), lora.config().alpha(),
-                  lora.config().targets().stream().map(LoraTarget::peftModuleName).sorted().toList(),
-                  lora.config().rsLora());
+                  lora.config().targets().stream().sorted().toList(), lora.config().rsLora());
+      // Exported by hand: no training request, metrics or data set to record.
       ExportSpec spec = new ExportSpec(task, h, w, classes, source.checkpoint.getFileName().toString(), ckpt.sha256(),
-          method, Map.of(), Map.of(), null, fp16 ? Precision.FP16 : Precision.FP32);
+          method, null, Map.of(), null, fp16 ? Precision.FP16 : Precision.FP32);
       PublishedModel published = ModelPublisher.publish(predictor, spec, new ModelStore(store));
       var v = published.manifest().verification();
       System.out.printf("published %s version %d at %s (verified: max |diff| %.2e <= %.0e on %d probe images)%n",

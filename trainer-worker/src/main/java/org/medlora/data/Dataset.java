@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 
 /**
@@ -100,7 +101,7 @@ public record Dataset(
     entries.sort(null);
     MessageDigest sha = sha256();
     // NUL separates fields: it cannot occur in a path.
-    update(sha, "medlora-dataset-fingerprint-v1\0" + layout.id() + "\0" + kind + "\0"
+    update(sha, "medlora-dataset-fingerprint-v1\0" + layout.jsonName() + "\0" + kind + "\0"
         + String.join("\0", classNames) + "\n");
     for (String e : entries) {
       update(sha, e);
