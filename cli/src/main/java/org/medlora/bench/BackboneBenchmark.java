@@ -21,10 +21,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.function.Supplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
+import org.medlora.contracts.MethodKind;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.export.ExportParityException;
 import org.medlora.export.OnnxExport;
 import org.medlora.export.OrtModel;
@@ -131,9 +132,9 @@ public final class BackboneBenchmark {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  public Result trainingStep(FineTuning method, int size, int batch, int rank) {
+  public Result trainingStep(MethodKind method, int size, int batch, int rank) {
     Engine.getInstance().setRandomSeed(0);
-    LoraConfig lora = method == FineTuning.LORA ? LoraConfig.queryValue(rank, rank) : null;
+    LoraConfig lora = method == MethodKind.LORA ? LoraConfig.queryValue(rank, rank) : null;
     DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).optLora(lora).build();
     int grid = config.gridSize(size);
     BackboneWithHead net = new BackboneWithHead(backbone, new SegmentationHead(config.embedDim(), 2, grid, grid));
@@ -144,7 +145,7 @@ public final class BackboneBenchmark {
               .optOptimizer(Optimizer.adamW().build());
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(new Shape(batch, 3, size, size));
-        method.configure(backbone);
+        FineTuning.configure(method, backbone);
         NDManager m = trainer.getManager();
         NDArray pixels = m.randomNormal(new Shape(batch, 3, size, size));
         // DJL's sparse cross-entropy picks along the class axis, so labels keep it: (B, 1, gh, gw).
@@ -162,7 +163,7 @@ public final class BackboneBenchmark {
                   }
                   trainer.step();
                 });
-        return result("train " + method.name().toLowerCase(Locale.ROOT), size, batch, ms,
+        return result("train " + method, size, batch, ms,
             PeakMemory.peak(reset), FineTuning.trainableParameterCount(net));
       }
     }
@@ -207,7 +208,7 @@ public final class BackboneBenchmark {
       float[] data = pixels.toFloatArray();
       long[] shape = pixels.getShape().getShape();
       try (OrtModel ort = OrtModel.load(model)) {
-        Supplier<NDArray> djl = () -> predictor.forward(pixels).get("logits");
+        Supplier<NDArray> djl = () -> predictor.forward(pixels).get(OnnxNames.LOGITS);
         Peak djlPeak = peakOf(djl);
         boolean reset = PeakMemory.reset();
         ort.run(data, shape);

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.backbone.RandomCheckpoints;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
@@ -20,7 +22,7 @@ import org.medlora.training.TrainingRun;
 public final class TrainingBenchmark {
 
   /** One run: training images per second in an epoch, and the linear probe's one-off feature pass. */
-  public record Result(String task, String method, int size, int trainImages, double imagesPerSecond,
+  public record Result(String task, MethodKind method, int size, int trainImages, double imagesPerSecond,
       double featureSeconds, double epochSeconds) {}
 
   private final Path work;
@@ -35,21 +37,22 @@ public final class TrainingBenchmark {
     this.log = log;
   }
 
-  public List<Result> run(List<String> methods) throws Exception {
+  public List<Result> run(List<MethodKind> methods) throws Exception {
     Path checkpoint = RandomCheckpoints.write(DinoV2Config.vitS14(), work.resolve("vits14-random.safetensors"));
     Path lungs = SyntheticDatasets.write(SyntheticDatasets.Kind.LUNG_XRAY,
         new SyntheticDatasets.Options(count, 1, 256, false), work.resolve("lungs")).root();
     Path pneumonia = SyntheticDatasets.write(SyntheticDatasets.Kind.PNEUMONIA_XRAY,
         new SyntheticDatasets.Options(count, 2, 256, false), work.resolve("pneumonia")).root();
     List<Result> results = new ArrayList<>();
-    for (String method : methods) {
-      results.add(time("segmentation", method, lungs, "image-mask-folders", checkpoint));
-      results.add(time("classification", method, pneumonia, "kermany", checkpoint));
+    for (MethodKind method : methods) {
+      results.add(time("segmentation", method, lungs, DatasetLayout.IMAGE_MASK_FOLDERS, checkpoint));
+      results.add(time("classification", method, pneumonia, DatasetLayout.KERMANY, checkpoint));
     }
     return results;
   }
 
-  private Result time(String kind, String method, Path data, String layout, Path checkpoint) throws Exception {
+  private Result time(String kind, MethodKind method, Path data, DatasetLayout layout, Path checkpoint)
+      throws Exception {
     String json = "{\"request-id\": \"bench-" + kind + "-" + method + "\", \"task\": \"bench\", \"kind\": \"" + kind
         + "\", \"dataset\": {\"location\": \"" + data + "\", \"layout\": \"" + layout + "\"},"
         + " \"checkpoint\": \"" + checkpoint + "\", \"method\": {\"kind\": \"" + method + "\", \"lora-rank\": 8},"
@@ -65,16 +68,15 @@ public final class TrainingBenchmark {
           }
           epochSeconds[epoch - 1] = seconds;
         }, () -> false).run();
-    int train = Integer.parseInt(outcome.published().manifest().training().getOrDefault("train-images", "0"));
-    train = train > 0 ? train : outcome.published().manifest().dataset().trainCount();
+    int train = outcome.published().manifest().dataset().trainCount();
     // Before the first epoch: reading data and checkpoint, plus, for the linear probe, one
     // backbone pass over the training and validation images.
     double beforeFirst = (firstProgress[0] - start) / 1e9 - epochSeconds[0];
     Result r = new Result(kind, method, size, train, train / epochSeconds[1],
-        method.equals("linear") ? beforeFirst : 0, epochSeconds[1]);
+        method == MethodKind.LINEAR ? beforeFirst : 0, epochSeconds[1]);
     log.printf("%-14s %-6s %dx%d: %d training images, epoch %.2f s (%.1f images/s)%s%n", kind, method, size, size,
         train, r.epochSeconds(), r.imagesPerSecond(),
-        method.equals("linear") ? String.format(", features once: %.1f s", beforeFirst) : "");
+        method == MethodKind.LINEAR ? String.format(", features once: %.1f s", beforeFirst) : "");
     return r;
   }
 
@@ -86,7 +88,7 @@ public final class TrainingBenchmark {
     for (Result r : results) {
       sb.append(String.format("| %s | %s | %dx%d | %d | %.2f | %.1f | %s |%n", r.task(), r.method(), r.size(),
           r.size(), r.trainImages(), r.epochSeconds(), r.imagesPerSecond(),
-          r.method().equals("linear") ? String.format("%.1f", r.featureSeconds()) : "-"));
+          r.method() == MethodKind.LINEAR ? String.format("%.1f", r.featureSeconds()) : "-"));
     }
     return sb.toString();
   }

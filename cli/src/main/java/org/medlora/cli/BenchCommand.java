@@ -2,14 +2,14 @@ package org.medlora.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.medlora.bench.BackboneBenchmark;
 import org.medlora.bench.TrainingBenchmark;
-import org.medlora.training.FineTuning;
+import org.medlora.contracts.MethodKind;
+import org.medlora.contracts.MethodSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,8 +54,8 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     for (int size : sizes) {
-      for (FineTuning method : FineTuning.values()) {
-        if (scenarios.contains(method.name().toLowerCase(Locale.ROOT))) {
+      for (MethodKind method : MethodSpec.KINDS) {
+        if (scenarios.contains(method.jsonName())) {
           results.add(bench.trainingStep(method, size, batch, rank));
         }
       }
@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     if (scenarios.contains("runs")) {
       Path work = Files.createTempDirectory("medlora-bench-");
       for (int size : sizes) {
-        var runs = new TrainingBenchmark(work, size, 24, System.err).run(List.of("linear", "lora", "full"));
+        var runs = new TrainingBenchmark(work, size, 24, System.err).run(MethodSpec.KINDS);
         System.out.print(TrainingBenchmark.table(runs));
       }
       return 0;

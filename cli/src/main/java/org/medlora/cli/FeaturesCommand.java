@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.safetensors.SafetensorsWriter;
 import picocli.CommandLine.ArgGroup;
@@ -47,7 +48,7 @@ final class FeaturesCommand implements Callable<Integer> {
       DinoV2Backbone backbone = DinoV2Backbone.fromCheckpoint(manager, ckpt, lora);
       NDList features = backbone.forward(new ParameterStore(manager, false), new NDList(pixels), false);
       SafetensorsWriter writer = new SafetensorsWriter();
-      String[] names = {"x_norm_clstoken", "x_norm_patchtokens", "x_norm_regtokens"};
+      String[] names = {OnnxNames.CLS_TOKEN, OnnxNames.PATCH_TOKENS, OnnxNames.REGISTER_TOKENS};
       for (int i = 0; i < features.size(); i++) {
         NDArray f = features.get(i);
         writer.putFloats(names[i], f.getShape().getShape(), f.toFloatArray());

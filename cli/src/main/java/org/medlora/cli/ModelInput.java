@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.ImageDecoder;
@@ -18,8 +19,6 @@ import picocli.CommandLine.Option;
 
 /** Either an image to preprocess, or a safetensors file whose {@code pixel_values} is ready. */
 final class ModelInput {
-
-  static final String PIXEL_VALUES = "pixel_values";
 
   @Option(names = "--image", description = "A PNG or JPEG (8/16-bit, gray or RGB), preprocessed as DINOv2 expects.")
   Path image;
@@ -41,16 +40,16 @@ final class ModelInput {
       return manager.create(chw, new Shape(1, 3, size.height(), size.width()));
     }
     SafetensorsFile file = SafetensorsFile.read(tensors);
-    if (!file.contains(PIXEL_VALUES)) {
-      throw new IOException(tensors + " has no tensor '" + PIXEL_VALUES + "'; it has " + file.names());
+    if (!file.contains(OnnxNames.INPUT)) {
+      throw new IOException(tensors + " has no tensor '" + OnnxNames.INPUT + "'; it has " + file.names());
     }
-    TensorInfo info = file.info(PIXEL_VALUES);
+    TensorInfo info = file.info(OnnxNames.INPUT);
     long[] shape = info.shape();
     if (shape.length != 4 || shape[1] != 3) {
       throw new IOException(
-          PIXEL_VALUES + " in " + tensors + " has shape " + Arrays.toString(shape)
+          OnnxNames.INPUT + " in " + tensors + " has shape " + Arrays.toString(shape)
               + "; expected (B, 3, H, W)");
     }
-    return manager.create(file.floats(PIXEL_VALUES), new Shape(shape));
+    return manager.create(file.floats(OnnxNames.INPUT), new Shape(shape));
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.export.OrtModel;
 import org.medlora.imaging.DecodedImage;
@@ -59,8 +60,8 @@ final class PredictCommand implements Callable<Integer> {
       shape = new long[] {1, 3, pre.height(), pre.width()};
     } else {
       SafetensorsFile file = SafetensorsFile.read(input.tensors);
-      pixels = file.floats(ModelInput.PIXEL_VALUES);
-      shape = file.info(ModelInput.PIXEL_VALUES).shape();
+      pixels = file.floats(OnnxNames.INPUT);
+      shape = file.info(OnnxNames.INPUT).shape();
     }
     Map<String, OrtModel.Tensor> outputs;
     try (OrtModel ort = OrtModel.load(Files.readAllBytes(published.modelFile()))) {
@@ -77,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
     writer.putMetadata("task", manifest.task()).putMetadata("version", Integer.toString(manifest.version()));
     writer.write(out);
     System.out.println("wrote " + out);
-    OrtModel.Tensor mask = outputs.get("mask");
+    OrtModel.Tensor mask = outputs.get(OnnxNames.MASK);
     if (mask != null) {
       writeMasks(mask, pre, image);
     }

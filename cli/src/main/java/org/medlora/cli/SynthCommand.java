@@ -57,7 +57,7 @@ final class SynthCommand implements Callable<Integer> {
       stdout.printf("  %-" + width + "s %6d%n", e.getKey(), e.getValue());
     }
     stdout.printf("for a training request: dataset root %s, layout %s%n",
-        summary.root(), summary.layout().id());
+        summary.root(), summary.layout().jsonName());
     stdout.flush();
     return 0;
   }

@@ -1,6 +1,7 @@
 package org.medlora.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.medlora.testing.ReferenceFixture.output;
 import static org.medlora.testing.TensorAssert.assertClose;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.ManifestCodec;
+import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
@@ -58,7 +60,8 @@ class ExportAndPredictCommandTest {
     Path version = store.resolve("busi-tumours/1");
     ModelManifest manifest = ManifestCodec.fromJson(Files.readString(version.resolve("manifest.json")));
     assertEquals(List.of("background", "benign", "malignant"), manifest.classNames());
-    assertEquals("linear", manifest.method().kind());
+    assertEquals(MethodKind.LINEAR, manifest.method().kind());
+    assertNull(manifest.training(), "exported by hand, not for a training request");
     assertTrue(manifest.verification().maxAbsDiff() <= 1e-4);
     assertTrue(Files.exists(store.resolve("busi-tumours/config.pbtxt")));
 
@@ -79,6 +82,7 @@ class ExportAndPredictCommandTest {
         "--store", store.toString(), "--task", "features"), cli.err());
     ModelManifest manifest = ManifestCodec.fromJson(Files.readString(store.resolve("features/1/manifest.json")));
     assertEquals(3, manifest.method().loraRank());
+    assertEquals(MethodKind.LORA, manifest.method().kind());
     Path out = dir.resolve("f.safetensors");
     assertEquals(0, cli.run("predict", "--model", store.resolve("features/1").toString(), "--tensors",
         ReferenceFixture.file("inputs.safetensors").toString(), "--out", out.toString()), cli.err());

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 import org.medlora.data.Dataset;
-import org.medlora.data.DatasetLayout;
 import org.medlora.data.DatasetReader;
 
 /** {@code bin/medlora synth} end to end: what it writes is what the reader reads. */
@@ -30,7 +30,7 @@ class SynthCommandTest {
     assertTrue(printed.matches("(?s).*\\n  benign +7\\n  malignant +3\\n  normal +2\\n.*"), printed);
     assertTrue(printed.endsWith("for a training request: dataset root " + target + ", layout busi\n"), printed);
 
-    Dataset data = DatasetReader.read(target, DatasetLayout.parse("busi"), ModelKind.SEGMENTATION);
+    Dataset data = DatasetReader.read(target, DatasetLayout.BUSI, ModelKind.SEGMENTATION);
     assertEquals(12, data.samples().size());
     assertTrue(data.problems().isEmpty(), data.problems().toString());
   }

@@ -1,5 +1,7 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Random changes to each training image (never to validation images); a mask gets the same
  * geometric change as its image.
@@ -11,11 +13,11 @@ package org.medlora.contracts;
  * @param cropScaleMax largest crop area, in [cropScaleMin, 1]; default 1.0
  */
 public record AugmentationSpec(
-    boolean horizontalFlip,
-    boolean verticalFlip,
-    boolean randomResizedCrop,
-    double cropScaleMin,
-    double cropScaleMax) {
+    @JsonProperty("horizontal-flip") boolean horizontalFlip,
+    @JsonProperty("vertical-flip") boolean verticalFlip,
+    @JsonProperty("random-resized-crop") boolean randomResizedCrop,
+    @JsonProperty("crop-scale-min") double cropScaleMin,
+    @JsonProperty("crop-scale-max") double cropScaleMax) {
 
   public static final AugmentationSpec DEFAULT = new AugmentationSpec(true, true, true, 0.5, 1.0);
 

@@ -1,5 +1,7 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The DINOv2 backbone a model was built from, as read from its checkpoint.
  *
@@ -15,13 +17,13 @@ package org.medlora.contracts;
  */
 public record BackboneInfo(
     String architecture,
-    int embedDim,
+    @JsonProperty("embed-dim") int embedDim,
     int depth,
-    int numHeads,
-    int patchSize,
-    int registerTokens,
-    String checkpointFile,
-    String checkpointSha256) {
+    @JsonProperty("num-heads") int numHeads,
+    @JsonProperty("patch-size") int patchSize,
+    @JsonProperty("register-tokens") int registerTokens,
+    @JsonProperty("checkpoint-file") String checkpointFile,
+    @JsonProperty("checkpoint-sha256") String checkpointSha256) {
 
   public BackboneInfo {
     Checks.nonBlank("architecture", architecture);

@@ -1,5 +1,7 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * A request to stop a training request, sent on {@link Topics#TRAINING_CANCELLATIONS} (key: the
  * request id). The trainer stops at the next step and publishes {@link JobEvent.Cancelled}; a
@@ -9,7 +11,10 @@ package org.medlora.contracts;
  * @param requestId the training request to stop
  * @param reason why, non-blank; kept in the {@link JobEvent.Cancelled} event for the record
  */
-public record CancelRequest(int schemaVersion, String requestId, String reason) {
+public record CancelRequest(
+    @JsonProperty("schema-version") int schemaVersion,
+    @JsonProperty("request-id") String requestId,
+    String reason) {
 
   /** The only layout this build reads and writes. */
   public static final int SCHEMA_VERSION = 1;

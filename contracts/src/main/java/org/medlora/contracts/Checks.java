@@ -1,6 +1,7 @@
 package org.medlora.contracts;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Argument checks shared by the records, so their messages read alike. */
@@ -69,6 +70,21 @@ final class Checks {
       throw invalid(field, "must be one of " + allowed + ", got " + quoted(value));
     }
     return value;
+  }
+
+  /** The JSON spellings of {@code constants}, in their order. */
+  static List<String> jsonNames(Collection<? extends JsonNamed> constants) {
+    return constants.stream().map(JsonNamed::jsonName).toList();
+  }
+
+  /** The one of {@code accepted} spelled {@code value} in JSON; else a refusal listing them. */
+  static <E extends JsonNamed> E named(String field, Collection<E> accepted, String value) {
+    for (E e : accepted) {
+      if (e.jsonName().equals(value)) {
+        return e;
+      }
+    }
+    throw invalid(field, "must be one of " + jsonNames(accepted) + ", got " + quoted(value));
   }
 
   static int atLeast(String field, int value, int min) {

@@ -1,9 +1,11 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The data a model was trained on, identified by content rather than by location.
  *
- * @param layout how the data set is organised, e.g. {@code image-folder}
+ * @param layout how the data set is organised
  * @param fingerprintSha256 SHA-256 over the data set's files and labels, lowercase hex, so that
  *     "same data" can be checked without the data
  * @param trainCount training examples, at least 1
@@ -15,15 +17,15 @@ package org.medlora.contracts;
  *     and only if none was skipped
  */
 public record DatasetInfo(
-    String layout,
-    String fingerprintSha256,
-    int trainCount,
-    int validationCount,
-    int skippedImages,
-    String skippedSummary) {
+    DatasetLayout layout,
+    @JsonProperty("fingerprint-sha256") String fingerprintSha256,
+    @JsonProperty("train-count") int trainCount,
+    @JsonProperty("validation-count") int validationCount,
+    @JsonProperty("skipped-images") int skippedImages,
+    @JsonProperty("skipped-summary") String skippedSummary) {
 
   public DatasetInfo {
-    Checks.nonBlank("dataset layout", layout);
+    Checks.nonNull("dataset layout", layout);
     Checks.sha256("fingerprintSha256", fingerprintSha256);
     Checks.atLeast("trainCount", trainCount, 1);
     Checks.atLeast("validationCount", validationCount, 0);
@@ -36,7 +38,7 @@ public record DatasetInfo(
   }
 
   /** A data set of which no image was skipped. */
-  public DatasetInfo(String layout, String fingerprintSha256, int trainCount, int validationCount) {
+  public DatasetInfo(DatasetLayout layout, String fingerprintSha256, int trainCount, int validationCount) {
     this(layout, fingerprintSha256, trainCount, validationCount, 0, "");
   }
 }

@@ -1,21 +1,12 @@
 package org.medlora.contracts;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Where the training images are and how they are organised.
  *
  * @param location where the data set is, as the trainer sees it (a directory path)
- * @param layout one of {@link #LAYOUTS}:
- *     <ul>
- *       <li>{@code kermany}: the pediatric pneumonia chest X-rays,
- *           {@code chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}}; classification only (it
- *           has no masks)
- *       <li>{@code busi}: breast ultrasound, {@code Dataset_BUSI_with_GT/{benign,malignant,normal}}
- *           with a mask beside each image; classification or segmentation
- *       <li>{@code image-mask-folders}: an image folder and a mask folder, e.g. lung
- *           segmentation; segmentation only
- *     </ul>
+ * @param layout how the folders are organised, which decides the kinds it can train
  * @param validationFraction share of the data held out for validation, in (0, 1); default
  *     {@value #DEFAULT_VALIDATION_FRACTION}
  * @param splitSeed seed of that split, so that a repeated request sees the same split; default
@@ -26,12 +17,10 @@ import java.util.List;
  */
 public record DatasetSpec(
     String location,
-    String layout,
-    double validationFraction,
-    long splitSeed,
-    double maxSkippedFraction) {
-
-  public static final List<String> LAYOUTS = List.of("kermany", "busi", "image-mask-folders");
+    DatasetLayout layout,
+    @JsonProperty("validation-fraction") double validationFraction,
+    @JsonProperty("split-seed") long splitSeed,
+    @JsonProperty("max-skipped-fraction") double maxSkippedFraction) {
 
   public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
 
@@ -41,7 +30,7 @@ public record DatasetSpec(
 
   public DatasetSpec {
     Checks.nonBlank("location", location);
-    Checks.oneOf("layout", layout, LAYOUTS);
+    Checks.nonNull("layout", layout);
     if (!(validationFraction > 0 && validationFraction < 1)) {
       throw Checks.invalid(
           "validationFraction", "must be > 0 and < 1, got " + validationFraction);
@@ -53,22 +42,12 @@ public record DatasetSpec(
   }
 
   /** The split as given, and the default {@link #DEFAULT_MAX_SKIPPED_FRACTION}. */
-  public DatasetSpec(String location, String layout, double validationFraction, long splitSeed) {
+  public DatasetSpec(String location, DatasetLayout layout, double validationFraction, long splitSeed) {
     this(location, layout, validationFraction, splitSeed, DEFAULT_MAX_SKIPPED_FRACTION);
   }
 
   /** The data set at {@code location} with the default validation split. */
-  public static DatasetSpec of(String location, String layout) {
+  public static DatasetSpec of(String location, DatasetLayout layout) {
     return new DatasetSpec(location, layout, DEFAULT_VALIDATION_FRACTION, DEFAULT_SPLIT_SEED);
-  }
-
-  /** Whether this layout holds masks, which segmentation needs. */
-  boolean hasMasks() {
-    return !layout.equals("kermany");
-  }
-
-  /** Whether this layout holds image-level labels, which classification needs. */
-  boolean hasImageLabels() {
-    return !layout.equals("image-mask-folders");
   }
 }

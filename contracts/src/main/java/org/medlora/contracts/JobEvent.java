@@ -1,5 +1,7 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,8 +13,9 @@ import java.util.Map;
  * (key: the request id), so that all events of one request stay in order. A request sees
  * {@link Accepted} (again on each retry), any number of {@link Progress}, then one of
  * {@link Completed}, {@link Failed} or {@link Cancelled}. In JSON the {@code "type"} key tells the
- * records apart: {@link #type()}.
+ * records apart: {@link #type()}, written second.
  */
+@JsonPropertyOrder({"schema-version", "type"})
 public sealed interface JobEvent
     permits JobEvent.Accepted,
         JobEvent.Progress,
@@ -39,6 +42,7 @@ public sealed interface JobEvent
   Instant timestamp();
 
   /** This event's JSON {@code "type"}, one of {@link #TYPES}. */
+  @JsonProperty("type")
   String type();
 
   /**
@@ -46,7 +50,12 @@ public sealed interface JobEvent
    *
    * @param attempt 1 the first time, one more on each retry of the same request
    */
-  record Accepted(int schemaVersion, String requestId, String task, Instant timestamp, int attempt)
+  record Accepted(
+      @JsonProperty("schema-version") int schemaVersion,
+      @JsonProperty("request-id") String requestId,
+      String task,
+      Instant timestamp,
+      int attempt)
       implements JobEvent {
 
     public Accepted {
@@ -75,16 +84,16 @@ public sealed interface JobEvent
    * @param etaSeconds estimated time left for the whole request, finite and >= 0
    */
   record Progress(
-      int schemaVersion,
-      String requestId,
+      @JsonProperty("schema-version") int schemaVersion,
+      @JsonProperty("request-id") String requestId,
       String task,
       Instant timestamp,
       String phase,
       int epoch,
-      int totalEpochs,
+      @JsonProperty("total-epochs") int totalEpochs,
       Map<String, Double> metrics,
-      double epochSeconds,
-      double etaSeconds)
+      @JsonProperty("epoch-seconds") double epochSeconds,
+      @JsonProperty("eta-seconds") double etaSeconds)
       implements JobEvent {
 
     public static final List<String> PHASES = List.of("train", "decoder");
@@ -143,12 +152,12 @@ public sealed interface JobEvent
    *     of the manifest
    */
   record Completed(
-      int schemaVersion,
-      String requestId,
+      @JsonProperty("schema-version") int schemaVersion,
+      @JsonProperty("request-id") String requestId,
       String task,
       Instant timestamp,
       ModelManifest manifest,
-      String modelPath)
+      @JsonProperty("model-path") String modelPath)
       implements JobEvent {
 
     public Completed {
@@ -191,7 +200,11 @@ public sealed interface JobEvent
    * @param hint what to do about it; may be empty when nothing is known to help
    */
   record Failed(
-      int schemaVersion, String requestId, String task, Instant timestamp, String reason,
+      @JsonProperty("schema-version") int schemaVersion,
+      @JsonProperty("request-id") String requestId,
+      String task,
+      Instant timestamp,
+      String reason,
       String hint)
       implements JobEvent {
 
@@ -216,7 +229,11 @@ public sealed interface JobEvent
    *
    * @param reason why, non-blank; usually the cancel request's reason
    */
-  record Cancelled(int schemaVersion, String requestId, String task, Instant timestamp,
+  record Cancelled(
+      @JsonProperty("schema-version") int schemaVersion,
+      @JsonProperty("request-id") String requestId,
+      String task,
+      Instant timestamp,
       String reason)
       implements JobEvent {
 

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +22,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Reading Jackson trees field by field, shared by {@link ManifestCodec} and {@link MessageCodec}
- * so that every refusal is worded alike and names the JSON path of its field.
+ * The mapper that writes the annotated records, and reading Jackson trees field by field, shared
+ * by {@link ManifestCodec} and {@link MessageCodec} so that every refusal is worded alike and
+ * names the JSON path of its field.
  */
 final class JsonTree {
 
@@ -29,6 +34,8 @@ final class JsonTree {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // Instants as ISO-8601 text (Instant.toString), without the java.time module.
+          .addModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
           .build();
 
   /** A record component, or a dotted path of them, e.g. {@code decoder.train}. */
@@ -196,19 +203,24 @@ final class JsonTree {
       return json.booleanValue();
     }
 
-    ModelKind kind(String key) {
-      return child(key).kind();
+    <E extends Enum<E> & JsonNamed> E named(String key, Class<E> type) {
+      return child(key).named(type);
     }
 
-    ModelKind kind() {
+    <E extends Enum<E> & JsonNamed> E named(Class<E> type) {
+      return named(EnumSet.allOf(type));
+    }
+
+    /** The constant this string spells; else a refusal listing the accepted spellings. */
+    <E extends JsonNamed> E named(Collection<E> accepted) {
       String s = string();
-      for (ModelKind k : ModelKind.values()) {
-        if (k.name().toLowerCase(Locale.ROOT).equals(s)) {
-          return k;
-        }
+      try {
+        return Checks.named(path, accepted, s);
+      } catch (Checks.InvalidValue e) {
+        FieldException named = error(path, e.problem());
+        named.initCause(e);
+        throw named;
       }
-      throw error(path, "must be one of features, classification, segmentation, got \"" + s
-          + "\"");
     }
 
     Instant instant(String key) {

@@ -1,9 +1,6 @@
 package org.medlora.contracts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -16,21 +13,20 @@ import org.medlora.contracts.JsonTree.Node;
  * {@link JobEvent}, {@link ModelPublished}, {@link CancelRequest}) as the JSON values of their
  * Kafka records; see {@link Topics}.
  *
- * <p>Like {@link ManifestCodec}, every kebab-case key is mapped here by hand, in a fixed order,
- * and the records know nothing of JSON. Messages are written on one line without a final newline,
- * with every key present (absent values as {@code null}); a {@link JobEvent.Completed} embeds its
- * manifest exactly as {@code manifest.json} holds it. Readers ignore unknown keys, refuse another
+ * <p>Like {@link ManifestCodec}, writing follows the records' Jackson annotations and reading is
+ * by hand. Messages are written on one line without a final newline, with every key present
+ * (absent values as {@code null}); a {@link JobEvent.Completed} embeds its manifest exactly as
+ * {@code manifest.json} holds it. Readers ignore unknown keys, refuse another
  * {@code schema-version}, and refuse bad input only ever with an {@link IllegalArgumentException}
  * whose message names the JSON path of the field, e.g. {@code invalid training request: field
- * 'optimizer.learning-rate' must be finite and > 0, got -1.0}.
+ * 'optimizer.learning-rate' must be finite and > 0, got -1.0}; an unknown name of a closed set
+ * lists the accepted ones.
  *
  * <p>A training request or cancel request may be written by hand, so when reading one an absent
  * {@code schema-version} means the current one, and every optional field of a training request
  * that is absent or null takes its default (see {@link TrainingRequest#minimal}).
  */
 public final class MessageCodec {
-
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final String REQUEST = "training request";
   private static final String EVENT = "job event";
@@ -41,120 +37,22 @@ public final class MessageCodec {
 
   /** A training request as one line of JSON, every field written. */
   public static String toJson(TrainingRequest r) {
-    ObjectNode root = NODES.objectNode();
-    root.put("schema-version", r.schemaVersion());
-    root.put("request-id", r.requestId());
-    root.put("task", r.task());
-    root.put("kind", name(r.kind()));
-    strings(root.putArray("class-names"), r.classNames());
-
-    DatasetSpec d = r.dataset();
-    ObjectNode dataset = root.putObject("dataset");
-    dataset.put("location", d.location());
-    dataset.put("layout", d.layout());
-    dataset.put("validation-fraction", d.validationFraction());
-    dataset.put("split-seed", d.splitSeed());
-    dataset.put("max-skipped-fraction", d.maxSkippedFraction());
-
-    root.put("checkpoint", r.checkpoint());
-
-    MethodSpec me = r.method();
-    ObjectNode method = root.putObject("method");
-    method.put("kind", me.kind());
-    method.put("lora-rank", me.loraRank());
-    method.put("lora-alpha", me.loraAlpha());
-    strings(method.putArray("lora-targets"), me.loraTargets());
-    method.put("rs-lora", me.rsLora());
-
-    OptimizerSpec o = r.optimizer();
-    ObjectNode optimizer = root.putObject("optimizer");
-    optimizer.put("name", o.name());
-    optimizer.put("learning-rate", o.learningRate());
-    optimizer.put("weight-decay", o.weightDecay());
-    optimizer.put("momentum", o.momentum());
-    optimizer.put("schedule", o.schedule());
-    optimizer.put("warmup-epochs", o.warmupEpochs());
-
-    root.put("epochs", r.epochs());
-    root.put("batch-size", r.batchSize());
-    root.put("image-size", r.imageSize());
-
-    AugmentationSpec a = r.augmentation();
-    ObjectNode augmentation = root.putObject("augmentation");
-    augmentation.put("horizontal-flip", a.horizontalFlip());
-    augmentation.put("vertical-flip", a.verticalFlip());
-    augmentation.put("random-resized-crop", a.randomResizedCrop());
-    augmentation.put("crop-scale-min", a.cropScaleMin());
-    augmentation.put("crop-scale-max", a.cropScaleMax());
-
-    root.put("class-weighting", r.classWeighting());
-    root.put("dice-loss", r.diceLoss());
-    root.put("pooling", r.pooling());
-
-    DecoderSpec de = r.decoder();
-    ObjectNode decoder = root.putObject("decoder");
-    decoder.put("train", de.train());
-    decoder.put("epochs", de.epochs());
-    decoder.put("learning-rate", de.learningRate());
-
-    root.put("seed", r.seed());
-    return write(root);
+    return write(r);
   }
 
   /** A job event as one line of JSON, its kind in {@code "type"}. */
   public static String toJson(JobEvent e) {
-    ObjectNode root = NODES.objectNode();
-    root.put("schema-version", e.schemaVersion());
-    root.put("type", e.type());
-    root.put("request-id", e.requestId());
-    root.put("task", e.task());
-    root.put("timestamp", e.timestamp().toString());
-    if (e instanceof JobEvent.Accepted a) {
-      root.put("attempt", a.attempt());
-    } else if (e instanceof JobEvent.Progress p) {
-      root.put("phase", p.phase());
-      root.put("epoch", p.epoch());
-      root.put("total-epochs", p.totalEpochs());
-      ObjectNode metrics = root.putObject("metrics");
-      p.metrics().forEach(metrics::put);
-      root.put("epoch-seconds", p.epochSeconds());
-      root.put("eta-seconds", p.etaSeconds());
-    } else if (e instanceof JobEvent.Completed c) {
-      root.set("manifest", ManifestCodec.toTree(c.manifest()));
-      root.put("model-path", c.modelPath());
-    } else if (e instanceof JobEvent.Failed f) {
-      root.put("reason", f.reason());
-      root.put("hint", f.hint());
-    } else if (e instanceof JobEvent.Cancelled c) {
-      root.put("reason", c.reason());
-    } else {
-      throw new IllegalStateException("JobEvent is sealed; unknown " + e.getClass());
-    }
-    return write(root);
+    return write(e);
   }
 
   /** A model-published announcement as one line of JSON. */
   public static String toJson(ModelPublished p) {
-    ObjectNode root = NODES.objectNode();
-    root.put("schema-version", p.schemaVersion());
-    root.put("task", p.task());
-    root.put("version", p.version());
-    root.put("model-path", p.modelPath());
-    root.put("model-sha256", p.modelSha256());
-    root.put("kind", name(p.kind()));
-    strings(root.putArray("class-names"), p.classNames());
-    root.put("published-at", p.publishedAt().toString());
-    root.put("request-id", p.requestId());
-    return write(root);
+    return write(p);
   }
 
   /** A cancel request as one line of JSON. */
   public static String toJson(CancelRequest c) {
-    ObjectNode root = NODES.objectNode();
-    root.put("schema-version", c.schemaVersion());
-    root.put("request-id", c.requestId());
-    root.put("reason", c.reason());
-    return write(root);
+    return write(c);
   }
 
   /**
@@ -189,11 +87,12 @@ public final class MessageCodec {
         + "ModelPublished and CancelRequest, not " + type);
   }
 
-  private static TrainingRequest trainingRequest(Node root) {
+  /** A request wherever it sits: a message of its own, or a manifest's {@code training}. */
+  static TrainingRequest trainingRequest(Node root) {
     int schema = schemaVersion(root, REQUEST, TrainingRequest.SCHEMA_VERSION, true);
     String requestId = root.string("request-id");
     String task = root.string("task");
-    ModelKind kind = root.kind("kind");
+    ModelKind kind = root.named("kind", ModelKind.class);
     List<String> classNames = root.or("class-names", n -> n.list(Node::string), List.of());
     DatasetSpec dataset = dataset(root.object("dataset"));
     String checkpoint = root.string("checkpoint");
@@ -208,7 +107,8 @@ public final class MessageCodec {
     boolean classWeighting =
         root.or("class-weighting", Node::bool, TrainingRequest.DEFAULT_CLASS_WEIGHTING);
     boolean diceLoss = root.or("dice-loss", Node::bool, TrainingRequest.DEFAULT_DICE_LOSS);
-    String pooling = root.or("pooling", Node::string, TrainingRequest.DEFAULT_POOLING);
+    Pooling pooling =
+        root.or("pooling", n -> n.named(Pooling.class), TrainingRequest.DEFAULT_POOLING);
     DecoderSpec decoder = root.or("decoder", n -> decoder(n.object()), DecoderSpec.DEFAULT);
     long seed = root.or("seed", Node::longValue, TrainingRequest.DEFAULT_SEED);
     return root.buildNamingFields(
@@ -220,7 +120,7 @@ public final class MessageCodec {
 
   private static DatasetSpec dataset(Node d) {
     String location = d.string("location");
-    String layout = d.string("layout");
+    DatasetLayout layout = d.named("layout", DatasetLayout.class);
     double fraction =
         d.or("validation-fraction", Node::number, DatasetSpec.DEFAULT_VALIDATION_FRACTION);
     long splitSeed = d.or("split-seed", Node::longValue, DatasetSpec.DEFAULT_SPLIT_SEED);
@@ -232,21 +132,22 @@ public final class MessageCodec {
 
   private static MethodSpec method(Node m) {
     MethodSpec def = MethodSpec.DEFAULT;
-    String kind = m.or("kind", Node::string, def.kind());
+    MethodKind kind = m.or("kind", n -> n.named(MethodSpec.KINDS), def.kind());
     int rank = m.or("lora-rank", Node::integer, def.loraRank());
     float alpha = m.or("lora-alpha", Node::floatValue, def.loraAlpha());
-    List<String> targets = m.or("lora-targets", n -> n.list(Node::string), def.loraTargets());
+    List<LoraTarget> targets =
+        m.or("lora-targets", n -> n.list(t -> t.named(LoraTarget.class)), def.loraTargets());
     boolean rsLora = m.or("rs-lora", Node::bool, def.rsLora());
     return m.buildNamingFields(() -> new MethodSpec(kind, rank, alpha, targets, rsLora));
   }
 
   private static OptimizerSpec optimizer(Node o) {
     OptimizerSpec def = OptimizerSpec.DEFAULT;
-    String name = o.or("name", Node::string, def.name());
+    OptimizerKind name = o.or("name", n -> n.named(OptimizerKind.class), def.name());
     double learningRate = o.or("learning-rate", Node::number, def.learningRate());
     double weightDecay = o.or("weight-decay", Node::number, def.weightDecay());
     double momentum = o.or("momentum", Node::number, def.momentum());
-    String schedule = o.or("schedule", Node::string, def.schedule());
+    Schedule schedule = o.or("schedule", n -> n.named(Schedule.class), def.schedule());
     int warmupEpochs = o.or("warmup-epochs", Node::integer, def.warmupEpochs());
     return o.buildNamingFields(
         () -> new OptimizerSpec(name, learningRate, weightDecay, momentum, schedule,
@@ -325,7 +226,7 @@ public final class MessageCodec {
     int version = root.integer("version");
     String modelPath = root.string("model-path");
     String modelSha256 = root.string("model-sha256");
-    ModelKind kind = root.kind("kind");
+    ModelKind kind = root.named("kind", ModelKind.class);
     List<String> classNames = root.or("class-names", n -> n.list(Node::string), List.of());
     Instant publishedAt = root.instant("published-at");
     String requestId = root.or("request-id", Node::string, null);
@@ -367,19 +268,11 @@ public final class MessageCodec {
     }
   }
 
-  private static String write(ObjectNode root) {
+  private static String write(Object message) {
     try {
-      return JsonTree.MAPPER.writeValueAsString(root);
+      return JsonTree.MAPPER.writeValueAsString(message);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("writing a JSON tree to a string cannot fail", e);
+      throw new IllegalStateException("a message always serializes: " + e.getMessage(), e);
     }
-  }
-
-  private static String name(ModelKind kind) {
-    return kind.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static void strings(ArrayNode array, List<String> values) {
-    values.forEach(array::add);
   }
 }

@@ -1,26 +1,29 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
  * How the backbone was adapted. The LoRA fields are set exactly when {@code kind} is
  * {@code lora}, so a reader never has to guess whether a rank applies.
  *
- * @param kind one of {@link #KINDS}: a linear probe on frozen features, LoRA adapters merged into
- *     the exported weights, full fine-tuning, or no training (features only)
+ * @param kind a linear probe on frozen features, LoRA adapters merged into the exported weights,
+ *     full fine-tuning, or no training (features only)
  * @param loraRank adapter rank r, at least 1; null unless LoRA
  * @param loraAlpha scaling numerator, positive; null unless LoRA
  * @param loraTargets adapted maps, e.g. {@code [q, v]}; null unless LoRA
  * @param rsLora whether the scaling was alpha / sqrt(r); null unless LoRA
  */
 public record MethodInfo(
-    String kind, Integer loraRank, Float loraAlpha, List<String> loraTargets, Boolean rsLora) {
-
-  public static final List<String> KINDS = List.of("linear", "lora", "full", "none");
+    MethodKind kind,
+    @JsonProperty("lora-rank") Integer loraRank,
+    @JsonProperty("lora-alpha") Float loraAlpha,
+    @JsonProperty("lora-targets") List<LoraTarget> loraTargets,
+    @JsonProperty("rs-lora") Boolean rsLora) {
 
   public MethodInfo {
-    Checks.oneOf("method kind", kind, KINDS);
-    if (kind.equals("lora")) {
+    Checks.nonNull("method kind", kind);
+    if (kind == MethodKind.LORA) {
       if (loraRank == null || loraAlpha == null || loraTargets == null || rsLora == null) {
         throw new IllegalArgumentException(
             "method kind lora needs loraRank, loraAlpha, loraTargets and rsLora, got loraRank="
@@ -35,9 +38,6 @@ public record MethodInfo(
       if (loraTargets.isEmpty()) {
         throw new IllegalArgumentException("loraTargets must name at least one map, e.g. [q, v]");
       }
-      for (String t : loraTargets) {
-        Checks.nonBlank("loraTargets entry", t);
-      }
     } else if (loraRank != null || loraAlpha != null || loraTargets != null || rsLora != null) {
       throw new IllegalArgumentException(
           "LoRA fields must be null for method kind " + kind + ", got loraRank=" + loraRank
@@ -47,12 +47,12 @@ public record MethodInfo(
   }
 
   /** A method without adapters: {@code linear}, {@code full} or {@code none}. */
-  public static MethodInfo of(String kind) {
+  public static MethodInfo of(MethodKind kind) {
     return new MethodInfo(kind, null, null, null, null);
   }
 
   /** LoRA with the given rank, alpha, targets and scaling rule. */
-  public static MethodInfo lora(int rank, float alpha, List<String> targets, boolean rsLora) {
-    return new MethodInfo("lora", rank, alpha, targets, rsLora);
+  public static MethodInfo lora(int rank, float alpha, List<LoraTarget> targets, boolean rsLora) {
+    return new MethodInfo(MethodKind.LORA, rank, alpha, targets, rsLora);
   }
 }

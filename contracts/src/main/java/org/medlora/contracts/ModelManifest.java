@@ -1,9 +1,8 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Everything needed to serve, audit and reproduce one exported model: what it computes, how its
  * input is prepared, what it outputs, what it was built from and how it was checked. Written as
- * {@code manifest.json} beside {@code model.onnx} by {@link ManifestCodec}; the record itself is
- * free of any serialization framework.
+ * {@code manifest.json} beside {@code model.onnx} by {@link ManifestCodec}, which the Jackson
+ * annotations here name the keys for. Made by a store from a {@link ManifestDraft}.
  *
  * @param schemaVersion layout of this record on disk; always {@link #SCHEMA_VERSION}
  * @param task the task's name: lowercase letters, digits and '-', 1 to 64 characters; it names
@@ -23,12 +22,14 @@ import java.util.regex.Pattern;
  * @param classNames output classes in output order; empty for {@link ModelKind#FEATURES}, at
  *     least 2 otherwise, with the background first for {@link ModelKind#SEGMENTATION}
  * @param preprocessing how pixels become the model input
- * @param inputName the ONNX input name, e.g. {@code pixel_values}
+ * @param inputName the ONNX input name, {@link OnnxNames#INPUT}
  * @param outputs the ONNX outputs; each starts with the dynamic batch dimension (-1)
  * @param backbone the backbone the model was built from
  * @param method how the backbone was adapted
- * @param training hyperparameters in the order they were given; may be empty
- * @param metrics validation metrics, finite; may be empty
+ * @param training the request the model was trained for, with its request id, as it was sent;
+ *     null when the model was exported by hand ({@code bin/medlora export}). Its task and kind
+ *     are this manifest's
+ * @param metrics validation metrics and the trainable parameter count, finite; may be empty
  * @param dataset the training data, or null when the model was not trained here
  * @param verification how the ONNX export was checked against the training framework
  * @param precision {@code fp32} or {@code fp16}, the weights' and the input's element type
@@ -38,25 +39,25 @@ import java.util.regex.Pattern;
  * @param createdAt when the model was exported
  */
 public record ModelManifest(
-    int schemaVersion,
+    @JsonProperty("schema-version") int schemaVersion,
     String task,
     int version,
     ModelKind kind,
-    List<String> classNames,
+    @JsonProperty("class-names") List<String> classNames,
     PreprocessingSpec preprocessing,
-    String inputName,
+    @JsonProperty("input-name") String inputName,
     List<TensorSpec> outputs,
     BackboneInfo backbone,
     MethodInfo method,
-    Map<String, String> training,
+    TrainingRequest training,
     Map<String, Double> metrics,
     DatasetInfo dataset,
     VerificationInfo verification,
     String precision,
     int opset,
-    String modelSha256,
+    @JsonProperty("model-sha256") String modelSha256,
     Map<String, String> software,
-    Instant createdAt) {
+    @JsonProperty("created-at") Instant createdAt) {
 
   /** The only layout this build reads and writes. */
   public static final int SCHEMA_VERSION = 1;
@@ -73,63 +74,16 @@ public record ModelManifest(
       throw new IllegalArgumentException(
           "schemaVersion must be " + SCHEMA_VERSION + ", got " + schemaVersion);
     }
-    checkTask(task);
+    // The draft checks (and copies) everything but the version and the digest.
+    ManifestDraft draft = new ManifestDraft(task, kind, classNames, preprocessing, inputName,
+        outputs, backbone, method, training, metrics, dataset, verification, precision, opset,
+        software, createdAt);
+    classNames = draft.classNames();
+    outputs = draft.outputs();
+    metrics = draft.metrics();
+    software = draft.software();
     Checks.atLeast("version", version, 1);
-    Checks.nonNull("kind", kind);
-    classNames = List.copyOf(Checks.nonNull("classNames", classNames));
-    checkClasses(kind, classNames);
-    Checks.nonNull("preprocessing", preprocessing);
-    Checks.nonBlank("inputName", inputName);
-    outputs = List.copyOf(Checks.nonNull("outputs", outputs));
-    checkOutputs(outputs);
-    Checks.nonNull("backbone", backbone);
-    if (preprocessing.height() % backbone.patchSize() != 0
-        || preprocessing.width() % backbone.patchSize() != 0) {
-      throw new IllegalArgumentException(
-          "preprocessing size must be a multiple of the patch size " + backbone.patchSize()
-              + ", got " + preprocessing.height() + "x" + preprocessing.width());
-    }
-    Checks.nonNull("method", method);
-    training = orderedCopy("training", training);
-    metrics = orderedCopy("metrics", metrics);
-    for (Map.Entry<String, Double> m : metrics.entrySet()) {
-      if (!Double.isFinite(m.getValue())) {
-        throw new IllegalArgumentException(
-            "metrics must be finite (leave undefined ones out), got " + m.getKey() + "="
-                + m.getValue());
-      }
-    }
-    Checks.nonNull("verification", verification);
-    Checks.oneOf("precision", precision, PRECISIONS);
-    Checks.atLeast("opset", opset, MIN_OPSET);
     Checks.sha256("modelSha256", modelSha256);
-    software = orderedCopy("software", software);
-    Checks.nonNull("createdAt", createdAt);
-  }
-
-  /** A manifest in the current {@link #SCHEMA_VERSION}. */
-  public ModelManifest(
-      String task,
-      int version,
-      ModelKind kind,
-      List<String> classNames,
-      PreprocessingSpec preprocessing,
-      String inputName,
-      List<TensorSpec> outputs,
-      BackboneInfo backbone,
-      MethodInfo method,
-      Map<String, String> training,
-      Map<String, Double> metrics,
-      DatasetInfo dataset,
-      VerificationInfo verification,
-      String precision,
-      int opset,
-      String modelSha256,
-      Map<String, String> software,
-      Instant createdAt) {
-    this(SCHEMA_VERSION, task, version, kind, classNames, preprocessing, inputName, outputs,
-        backbone, method, training, metrics, dataset, verification, precision, opset,
-        modelSha256, software, createdAt);
   }
 
   /**
@@ -146,18 +100,10 @@ public record ModelManifest(
     return task;
   }
 
-  /** This manifest with another version number. */
-  public ModelManifest withVersion(int newVersion) {
-    return new ModelManifest(schemaVersion, task, newVersion, kind, classNames, preprocessing,
-        inputName, outputs, backbone, method, training, metrics, dataset, verification,
-        precision, opset, modelSha256, software, createdAt);
-  }
-
-  /** This manifest describing a model file with another digest. */
-  public ModelManifest withModelSha256(String newModelSha256) {
-    return new ModelManifest(schemaVersion, task, version, kind, classNames, preprocessing,
-        inputName, outputs, backbone, method, training, metrics, dataset, verification,
-        precision, opset, newModelSha256, software, createdAt);
+  /** This manifest without its version and digest, e.g. to publish the same model again. */
+  public ManifestDraft draft() {
+    return new ManifestDraft(task, kind, classNames, preprocessing, inputName, outputs, backbone,
+        method, training, metrics, dataset, verification, precision, opset, software, createdAt);
   }
 
   /** The class rule of {@code kind}; shared with the messages that carry class names. */
@@ -180,35 +126,5 @@ public record ModelManifest(
             "classNames", "must be distinct, \"" + c + "\" appears twice in " + classNames);
       }
     }
-  }
-
-  private static void checkOutputs(List<TensorSpec> outputs) {
-    if (outputs.isEmpty()) {
-      throw new IllegalArgumentException("outputs must list at least one tensor");
-    }
-    Set<String> seen = new HashSet<>();
-    for (TensorSpec o : outputs) {
-      if (!seen.add(o.name())) {
-        throw new IllegalArgumentException(
-            "output names must be distinct, \"" + o.name() + "\" appears twice");
-      }
-      // Servers batch requests, so every output must accept any batch size.
-      if (o.dims().get(0) != -1) {
-        throw new IllegalArgumentException(
-            "output " + o.name() + " must start with the dynamic batch dimension -1, got dims "
-                + o.dims());
-      }
-    }
-  }
-
-  /** An unmodifiable copy that keeps the caller's order, which a reader of the JSON sees. */
-  private static <V> Map<String, V> orderedCopy(String field, Map<String, V> map) {
-    Checks.nonNull(field, map);
-    Map<String, V> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, V> e : map.entrySet()) {
-      Checks.nonBlank(field + " key", e.getKey());
-      copy.put(e.getKey(), Checks.nonNull(field + " value for " + e.getKey(), e.getValue()));
-    }
-    return Collections.unmodifiableMap(copy);
   }
 }

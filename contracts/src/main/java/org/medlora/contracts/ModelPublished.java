@@ -1,5 +1,6 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,15 +20,15 @@ import java.util.List;
  * @param requestId the training request it came from, or null when published by the CLI
  */
 public record ModelPublished(
-    int schemaVersion,
+    @JsonProperty("schema-version") int schemaVersion,
     String task,
     int version,
-    String modelPath,
-    String modelSha256,
+    @JsonProperty("model-path") String modelPath,
+    @JsonProperty("model-sha256") String modelSha256,
     ModelKind kind,
-    List<String> classNames,
-    Instant publishedAt,
-    String requestId) {
+    @JsonProperty("class-names") List<String> classNames,
+    @JsonProperty("published-at") Instant publishedAt,
+    @JsonProperty("request-id") String requestId) {
 
   /** The only layout this build reads and writes. */
   public static final int SCHEMA_VERSION = 1;

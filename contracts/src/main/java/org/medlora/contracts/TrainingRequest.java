@@ -1,12 +1,13 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * A request to adapt the backbone to one task, as a hospital team sends it on
  * {@link Topics#TRAINING_REQUESTS} (key: {@code requestId}). Written and read by
- * {@link MessageCodec}; in JSON only {@code request-id}, {@code task}, {@code kind},
+ * {@link MessageCodec}, and kept in the manifest of the model it produced; in JSON only {@code request-id}, {@code task}, {@code kind},
  * {@code dataset.location}, {@code dataset.layout} and {@code checkpoint} are needed, every other
  * field has the default {@link #minimal} gives it. The defaults follow the seed paper.
  *
@@ -33,29 +34,28 @@ import java.util.regex.Pattern;
  * @param classWeighting weight the cross-entropy by inverse class frequency; default false (the
  *     seed paper used plain cross-entropy)
  * @param diceLoss add a Dice loss to the cross-entropy; segmentation only; default false
- * @param pooling what a classification head sees, one of {@link #POOLINGS}: the CLS token, or
- *     the CLS token concatenated with the mean patch token (DINOv2's linear evaluation); ignored
- *     for segmentation. Default {@value #DEFAULT_POOLING}
+ * @param pooling what a classification head sees; ignored for segmentation. Default
+ *     {@code cls-and-mean-patch}, DINOv2's linear evaluation
  * @param decoder the segmentation decoder; default {@link DecoderSpec#DEFAULT} (none)
  * @param seed seed of initialisation, augmentation and batch order; default {@value #DEFAULT_SEED}
  */
 public record TrainingRequest(
-    int schemaVersion,
-    String requestId,
+    @JsonProperty("schema-version") int schemaVersion,
+    @JsonProperty("request-id") String requestId,
     String task,
     ModelKind kind,
-    List<String> classNames,
+    @JsonProperty("class-names") List<String> classNames,
     DatasetSpec dataset,
     String checkpoint,
     MethodSpec method,
     OptimizerSpec optimizer,
     int epochs,
-    int batchSize,
-    int imageSize,
+    @JsonProperty("batch-size") int batchSize,
+    @JsonProperty("image-size") int imageSize,
     AugmentationSpec augmentation,
-    boolean classWeighting,
-    boolean diceLoss,
-    String pooling,
+    @JsonProperty("class-weighting") boolean classWeighting,
+    @JsonProperty("dice-loss") boolean diceLoss,
+    Pooling pooling,
     DecoderSpec decoder,
     long seed) {
 
@@ -72,8 +72,7 @@ public record TrainingRequest(
   public static final int PATCH_SIZE = 14;
   public static final boolean DEFAULT_CLASS_WEIGHTING = false;
   public static final boolean DEFAULT_DICE_LOSS = false;
-  public static final List<String> POOLINGS = List.of("cls", "cls-and-mean-patch");
-  public static final String DEFAULT_POOLING = "cls-and-mean-patch";
+  public static final Pooling DEFAULT_POOLING = Pooling.CLS_AND_MEAN_PATCH;
   public static final long DEFAULT_SEED = 0;
 
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -100,11 +99,11 @@ public record TrainingRequest(
       ModelManifest.checkClasses(kind, classNames);
     }
     Checks.nonNull("dataset", dataset);
-    if (kind == ModelKind.SEGMENTATION && !dataset.hasMasks()) {
+    if (kind == ModelKind.SEGMENTATION && !dataset.layout().hasMasks()) {
       throw Checks.invalid("dataset.layout", "\"" + dataset.layout() + "\" holds no masks, so "
           + "it cannot train a SEGMENTATION model");
     }
-    if (kind == ModelKind.CLASSIFICATION && !dataset.hasImageLabels()) {
+    if (kind == ModelKind.CLASSIFICATION && !dataset.layout().hasImageLabels()) {
       throw Checks.invalid("dataset.layout", "\"" + dataset.layout() + "\" holds no image "
           + "labels, so it cannot train a CLASSIFICATION model");
     }
@@ -130,7 +129,7 @@ public record TrainingRequest(
       throw Checks.invalid("diceLoss", "must be false for a " + kind + " model: Dice measures "
           + "overlapping masks");
     }
-    Checks.oneOf("pooling", pooling, POOLINGS);
+    Checks.nonNull("pooling", pooling);
     Checks.nonNull("decoder", decoder);
     if (decoder.train() && kind != ModelKind.SEGMENTATION) {
       throw Checks.invalid("decoder.train", "must be false for a " + kind + " model: the "
@@ -154,7 +153,7 @@ public record TrainingRequest(
       AugmentationSpec augmentation,
       boolean classWeighting,
       boolean diceLoss,
-      String pooling,
+      Pooling pooling,
       DecoderSpec decoder,
       long seed) {
     this(SCHEMA_VERSION, requestId, task, kind, classNames, dataset, checkpoint, method,

@@ -1,5 +1,7 @@
 package org.medlora.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * How closely the exported ONNX model reproduced the training framework's outputs on a probe
  * batch before it was published.
@@ -10,7 +12,10 @@ package org.medlora.contracts;
  * @param argmaxMismatches predicted classes (or pixels) that differ, at least 0
  */
 public record VerificationInfo(
-    double maxAbsDiff, double tolerance, int probeBatch, long argmaxMismatches) {
+    @JsonProperty("max-abs-diff") double maxAbsDiff,
+    double tolerance,
+    @JsonProperty("probe-batch") int probeBatch,
+    @JsonProperty("argmax-mismatches") long argmaxMismatches) {
 
   public VerificationInfo {
     Checks.finiteAtLeast("maxAbsDiff", maxAbsDiff, 0);

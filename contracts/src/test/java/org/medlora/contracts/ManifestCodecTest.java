@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManifestCodecTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The segmentation sample as written by this build; a reader must keep reading it. */
   static String golden() throws IOException {
@@ -38,11 +42,40 @@ class ManifestCodecTest {
     ModelManifest m = Manifests.segmentation();
     ModelManifest back = ManifestCodec.fromJson(ManifestCodec.toJson(m));
     // Map.equals ignores order, so compare the key sequences themselves.
-    assertEquals(new ArrayList<>(m.training().keySet()), new ArrayList<>(back.training().keySet()));
+    assertEquals(new ArrayList<>(m.metrics().keySet()), new ArrayList<>(back.metrics().keySet()));
     assertEquals(new ArrayList<>(m.software().keySet()), new ArrayList<>(back.software().keySet()));
     assertEquals(0.1 + 0.2, back.metrics().get("loss"), 0.0);
     assertEquals(0.406f, back.preprocessing().mean().get(2), 0f);
     assertEquals(m.createdAt(), back.createdAt());
+  }
+
+  @Test
+  void theTrainingRequestIsKeptAsTheRequestMessageItself() throws IOException {
+    ModelManifest m = Manifests.segmentation();
+    JsonNode written = MAPPER.readTree(ManifestCodec.toJson(m));
+    assertEquals(MAPPER.readTree(MessageCodec.toJson(Manifests.lungsRequest())),
+        written.get("training"));
+    TrainingRequest back = ManifestCodec.fromJson(ManifestCodec.toJson(m)).training();
+    assertEquals(Manifests.lungsRequest(), back);
+    assertEquals("lungs-001", back.requestId());
+    assertEquals(Pooling.CLS, back.pooling());
+  }
+
+  @Test
+  void aModelExportedByHandHasNoTrainingRequest() throws IOException {
+    JsonNode written = MAPPER.readTree(ManifestCodec.toJson(Manifests.features()));
+    assertTrue(written.get("training").isNull(), written.toString());
+    assertNull(ManifestCodec.fromJson(ManifestCodec.toJson(Manifests.features())).training());
+  }
+
+  @Test
+  void aBadValueInTheTrainingRequestIsNamedWithItsPathInTheManifest() throws IOException {
+    assertEquals("invalid model manifest: field 'training.optimizer.learning-rate' must be "
+            + "finite and > 0, got -1.0",
+        refusal(golden().replace("\"learning-rate\": 3.0E-4", "\"learning-rate\": -1")));
+    assertEquals("invalid model manifest: field 'training.pooling' must be one of [cls, "
+            + "cls-and-mean-patch], got \"avg\"",
+        refusal(golden().replace("\"pooling\": \"cls\"", "\"pooling\": \"avg\"")));
   }
 
   @Test
@@ -78,8 +111,9 @@ class ManifestCodecTest {
           "preprocessing": {"height": 224, "width": 224,
                             "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
           "input-name": "pixel_values",
-          "outputs": [{"name": "cls", "dtype": "float16", "dims": [-1, 384]},
-                      {"name": "patches", "dtype": "float16", "dims": [-1, 256, 384]}],
+          "outputs": [{"name": "x_norm_clstoken", "dtype": "float16", "dims": [-1, 384]},
+                      {"name": "x_norm_patchtokens", "dtype": "float16",
+                       "dims": [-1, 256, 384]}],
           "backbone": {"architecture": "dinov2-vits14", "embed-dim": 384, "depth": 12,
                        "num-heads": 6, "patch-size": 14, "register-tokens": 0,
                        "checkpoint-file": "model.safetensors",
@@ -93,8 +127,8 @@ class ManifestCodecTest {
         """.formatted(Manifests.SHA_B, Manifests.SHA_B);
     ModelManifest m = ManifestCodec.fromJson(json);
     assertEquals(Manifests.features(), m);
-    assertTrue(m.classNames().isEmpty() && m.training().isEmpty() && m.metrics().isEmpty()
-        && m.software().isEmpty());
+    assertTrue(m.classNames().isEmpty() && m.metrics().isEmpty() && m.software().isEmpty());
+    assertNull(m.training());
     assertNull(m.dataset());
     assertNull(m.method().loraRank());
   }
@@ -105,7 +139,7 @@ class ManifestCodecTest {
         + "images: 12 have no mask (e.g. CXR_png/CHNCXR_0003_0.png)\"", "");
     assertTrue(older.contains("\"validation-count\": 30\n  },"), older);
     DatasetInfo d = ManifestCodec.fromJson(older).dataset();
-    assertEquals(new DatasetInfo("image-folder", Manifests.SHA_A, 120, 30), d);
+    assertEquals(new DatasetInfo(DatasetLayout.IMAGE_MASK_FOLDERS, Manifests.SHA_A, 120, 30), d);
     assertEquals(0, d.skippedImages());
     assertEquals("", d.skippedSummary());
   }

@@ -17,6 +17,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,13 @@ class ManifestSchemaTest {
         ManifestSchemaTest.class.getResourceAsStream("/schemas/model-manifest.schema.json")) {
       schemaJson = MAPPER.readTree(in);
     }
-    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaJson);
+    // The manifest refers to the training request's schema by its $id.
+    schema = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mappings(Map.of(
+                "urn:medlora:schema:training-request:1",
+                "classpath:schemas/training-request.schema.json"))))
+        .getSchema(schemaJson);
   }
 
   private static Set<ValidationMessage> validate(ModelManifest m) throws IOException {
@@ -82,7 +89,19 @@ class ManifestSchemaTest {
     noOpset.remove("opset");
     ObjectNode negativeSkips = written(Manifests.segmentation());
     ((ObjectNode) negativeSkips.get("dataset")).put("skipped-images", -1);
-    for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset, negativeSkips)) {
+    ObjectNode unknownLayout = written(Manifests.segmentation());
+    ((ObjectNode) unknownLayout.get("dataset")).put("layout", "image-folder");
+    ObjectNode unknownTarget = written(Manifests.segmentation());
+    ((ObjectNode) unknownTarget.get("method")).putArray("lora-targets").add("q").add("query");
+    ObjectNode requestWithoutId = written(Manifests.segmentation());
+    ((ObjectNode) requestWithoutId.get("training")).remove("request-id");
+    ObjectNode badRequestRate = written(Manifests.segmentation());
+    ((ObjectNode) badRequestRate.get("training").get("optimizer")).put("learning-rate", -1);
+    // The layout before the request was kept: hyper-parameters as strings.
+    ObjectNode stringMap = written(Manifests.segmentation());
+    stringMap.putObject("training").put("image-size", "448");
+    for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset, negativeSkips,
+        unknownLayout, unknownTarget, requestWithoutId, badRequestRate, stringMap)) {
       assertFalse(schema.validate(bad).isEmpty(), bad::toString);
     }
   }
@@ -97,6 +116,25 @@ class ManifestSchemaTest {
     assertEquals(keysOf(DatasetInfo.class), required(props.get("dataset").get("oneOf").get(1)));
     assertEquals(keysOf(VerificationInfo.class), required(props.get("verification")));
     assertEquals(keysOf(TensorSpec.class), required(schemaJson.get("$defs").get("tensor")));
+  }
+
+  @Test
+  void theSchemasClosedSetsAreTheContractsEnums() {
+    JsonNode props = schemaJson.get("properties");
+    assertEquals(JsonNamed.jsonNames(ModelKind.class), strings(props.get("kind").get("enum")));
+    JsonNode method = props.get("method");
+    assertEquals(JsonNamed.jsonNames(MethodKind.class),
+        strings(method.get("properties").get("kind").get("enum")));
+    assertEquals(JsonNamed.jsonNames(LoraTarget.class), strings(method.get("then")
+        .get("properties").get("lora-targets").get("items").get("enum")));
+    assertEquals(JsonNamed.jsonNames(DatasetLayout.class), strings(props.get("dataset")
+        .get("oneOf").get(1).get("properties").get("layout").get("enum")));
+  }
+
+  static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(n -> values.add(n.asText()));
+    return values;
   }
 
   @Test

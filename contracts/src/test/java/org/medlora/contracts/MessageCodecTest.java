@@ -112,13 +112,16 @@ class MessageCodecTest {
     // Spelled out, so that changing a default fails here as well as in the golden text.
     assertEquals(1, r.schemaVersion());
     assertEquals(List.of(), r.classNames());
-    assertEquals(new DatasetSpec("/data/Dataset_BUSI_with_GT", "busi", 0.2, 42, 0.5), r.dataset());
-    assertEquals(new MethodSpec("lora", 3, 15f, List.of("q", "v"), false), r.method());
-    assertEquals(new OptimizerSpec("adamw", 1e-3, 0.05, 0.9, "cosine", 0), r.optimizer());
+    assertEquals(new DatasetSpec("/data/Dataset_BUSI_with_GT", DatasetLayout.BUSI, 0.2, 42, 0.5),
+        r.dataset());
+    assertEquals(new MethodSpec(MethodKind.LORA, 3, 15f, List.of(LoraTarget.Q, LoraTarget.V),
+        false), r.method());
+    assertEquals(new OptimizerSpec(OptimizerKind.ADAMW, 1e-3, 0.05, 0.9, Schedule.COSINE, 0),
+        r.optimizer());
     assertEquals(List.of(20, 8, 448), List.of(r.epochs(), r.batchSize(), r.imageSize()));
     assertEquals(new AugmentationSpec(true, true, true, 0.5, 1.0), r.augmentation());
     assertEquals(List.of(false, false), List.of(r.classWeighting(), r.diceLoss()));
-    assertEquals("cls-and-mean-patch", r.pooling());
+    assertEquals(Pooling.CLS_AND_MEAN_PATCH, r.pooling());
     assertEquals(new DecoderSpec(false, 20, 1e-4), r.decoder());
     assertEquals(0L, r.seed());
   }
@@ -132,8 +135,10 @@ class MessageCodecTest {
     request.putNull("epochs");
     request.put("dice-loss", true);
     TrainingRequest r = MessageCodec.fromJson(request.toString(), TrainingRequest.class);
-    assertEquals(new OptimizerSpec("adamw", 3e-4, 0.05, 0.9, "cosine", 0), r.optimizer());
-    assertEquals(new MethodSpec("linear", 3, 15f, List.of("q", "v"), false), r.method());
+    assertEquals(new OptimizerSpec(OptimizerKind.ADAMW, 3e-4, 0.05, 0.9, Schedule.COSINE, 0),
+        r.optimizer());
+    assertEquals(new MethodSpec(MethodKind.LINEAR, 3, 15f, List.of(LoraTarget.Q, LoraTarget.V),
+        false), r.method());
     assertEquals(AugmentationSpec.DEFAULT, r.augmentation());
     assertEquals(20, r.epochs());
     assertTrue(r.diceLoss());
@@ -166,9 +171,21 @@ class MessageCodecTest {
         requestRefusal(r -> r.putObject("optimizer").put("name", "lion")));
     assertEquals(prefix + "'optimizer.learning-rate' must be finite and > 0, got -1.0",
         requestRefusal(r -> r.putObject("optimizer").put("learning-rate", -1)));
-    assertEquals(prefix + "'method.lora-targets' must be distinct maps from [q, k, v, proj, fc1, "
-            + "fc2], at least one, got [q, out]",
+    assertEquals(prefix + "'method.lora-targets[1]' must be one of [q, k, v, proj, fc1, fc2], "
+            + "got \"out\"",
         requestRefusal(r -> r.putObject("method").putArray("lora-targets").add("q").add("out")));
+    assertEquals(prefix + "'method.lora-targets' must be distinct maps from [q, k, v, proj, fc1, "
+            + "fc2], at least one, got [q, q]",
+        requestRefusal(r -> r.putObject("method").putArray("lora-targets").add("q").add("q")));
+    for (String notTrained : List.of("qlora", "none")) {
+      assertEquals(prefix + "'method.kind' must be one of [linear, lora, full], got \""
+              + notTrained + "\"",
+          requestRefusal(r -> r.putObject("method").put("kind", notTrained)));
+    }
+    assertEquals(prefix + "'optimizer.schedule' must be one of [constant, cosine, linear], got "
+        + "\"step\"", requestRefusal(r -> r.putObject("optimizer").put("schedule", "step")));
+    assertEquals(prefix + "'pooling' must be one of [cls, cls-and-mean-patch], got \"mean\"",
+        requestRefusal(r -> r.put("pooling", "mean")));
     assertEquals(prefix + "'optimizer.warmup-epochs' must be less than epochs (20), got 20",
         requestRefusal(r -> r.putObject("optimizer").put("warmup-epochs", 20)));
     assertEquals(prefix + "'dataset.validation-fraction' must be > 0 and < 1, got 1.0",
@@ -269,8 +286,10 @@ class MessageCodecTest {
         requestRefusal(r -> r.put("optimizer", "adam")));
     assertEquals(prefix + "'dice-loss' must be true or false, got \"yes\"",
         requestRefusal(r -> r.put("dice-loss", "yes")));
-    assertEquals(prefix + "'kind' must be one of features, classification, segmentation, got "
+    assertEquals(prefix + "'kind' must be one of [features, classification, segmentation], got "
         + "\"detection\"", requestRefusal(r -> r.put("kind", "detection")));
+    assertEquals(prefix + "'dataset.layout' must be a string, got 3",
+        requestRefusal(r -> object(r, "dataset").put("layout", 3)));
     ObjectNode progress = tree(MessageCodec.toJson(Messages.progress()));
     ((ObjectNode) progress.get("metrics")).put("val-dice", "high");
     assertEquals("invalid job event: field 'metrics.val-dice' must be a number, got \"high\"",

@@ -38,12 +38,15 @@ class MessageSchemaTest {
 
   @BeforeAll
   static void loadSchemas() throws IOException {
-    // job-event refers to the manifest schema by its $id, as any schema registry would.
+    // job-event refers to the manifest schema by its $id, as any schema registry would, and the
+    // manifest to the training request's.
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
         SpecVersion.VersionFlag.V202012,
         builder -> builder.schemaMappers(mappers -> mappers.mappings(Map.of(
             "urn:medlora:schema:model-manifest:1",
-            "classpath:schemas/model-manifest.schema.json"))));
+            "classpath:schemas/model-manifest.schema.json",
+            "urn:medlora:schema:training-request:1",
+            "classpath:schemas/training-request.schema.json"))));
     requestJson = load("training-request");
     eventJson = load("job-event");
     publishedJson = load("model-published");
@@ -221,6 +224,25 @@ class MessageSchemaTest {
     assertRefused(published, p, n -> n.put("model-path", "dino-features/01"));
     assertRefused(published, p, n -> n.put("request-id", "a b"));
     assertRefused(cancel, MessageCodec.toJson(Messages.cancel()), n -> n.put("reason", ""));
+  }
+
+  @Test
+  void theRequestSchemasClosedSetsAreTheContractsEnums() {
+    JsonNode props = requestJson.get("properties");
+    assertEquals(JsonNamed.jsonNames(DatasetLayout.class), ManifestSchemaTest.strings(
+        props.get("dataset").get("properties").get("layout").get("enum")));
+    JsonNode method = props.get("method").get("properties");
+    assertEquals(Checks.jsonNames(MethodSpec.KINDS),
+        ManifestSchemaTest.strings(method.get("kind").get("enum")));
+    assertEquals(JsonNamed.jsonNames(LoraTarget.class),
+        ManifestSchemaTest.strings(method.get("lora-targets").get("items").get("enum")));
+    JsonNode optimizer = props.get("optimizer").get("properties");
+    assertEquals(JsonNamed.jsonNames(OptimizerKind.class),
+        ManifestSchemaTest.strings(optimizer.get("name").get("enum")));
+    assertEquals(JsonNamed.jsonNames(Schedule.class),
+        ManifestSchemaTest.strings(optimizer.get("schedule").get("enum")));
+    assertEquals(JsonNamed.jsonNames(Pooling.class),
+        ManifestSchemaTest.strings(props.get("pooling").get("enum")));
   }
 
   @Test

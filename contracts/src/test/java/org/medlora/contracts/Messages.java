@@ -16,7 +16,7 @@ final class Messages {
   /** The brief's smallest request: a BUSI segmenter with every default. */
   static TrainingRequest minimal() {
     return TrainingRequest.minimal("req-1", "busi-lesions", ModelKind.SEGMENTATION,
-        DatasetSpec.of("/data/Dataset_BUSI_with_GT", "busi"), CHECKPOINT);
+        DatasetSpec.of("/data/Dataset_BUSI_with_GT", DatasetLayout.BUSI), CHECKPOINT);
   }
 
   /** A classifier with every field away from its default. */
@@ -26,17 +26,18 @@ final class Messages {
         "pneumonia",
         ModelKind.CLASSIFICATION,
         List.of("normal", "pneumonia"),
-        new DatasetSpec("/data/chest_xray", "kermany", 0.15, -7L, 0.25),
+        new DatasetSpec("/data/chest_xray", DatasetLayout.KERMANY, 0.15, -7L, 0.25),
         "/models/dinov2-base/model.safetensors",
-        new MethodSpec("lora", 8, 16.5f, List.of("q", "k", "v", "proj"), true),
-        new OptimizerSpec("sgd", 0.1 + 0.2, 0.0, 0.95, "linear", 2),
+        new MethodSpec(MethodKind.LORA, 8, 16.5f,
+            List.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V, LoraTarget.PROJ), true),
+        new OptimizerSpec(OptimizerKind.SGD, 0.1 + 0.2, 0.0, 0.95, Schedule.LINEAR, 2),
         30,
         16,
         224,
         new AugmentationSpec(false, true, false, 0.3, 0.9),
         true,
         false,
-        "cls",
+        Pooling.CLS,
         new DecoderSpec(false, 5, 3e-4),
         Long.MIN_VALUE);
   }
@@ -48,10 +49,10 @@ final class Messages {
         "lungs",
         ModelKind.SEGMENTATION,
         List.of("background", "lung"),
-        DatasetSpec.of("/data/lungs", "image-mask-folders"),
+        DatasetSpec.of("/data/lungs", DatasetLayout.IMAGE_MASK_FOLDERS),
         CHECKPOINT,
-        new MethodSpec("full", 3, 15f, List.of("q", "v"), false),
-        new OptimizerSpec("adam", 1e-4, 0.05, 0.9, "constant", 1),
+        new MethodSpec(MethodKind.FULL, 3, 15f, List.of(LoraTarget.Q, LoraTarget.V), false),
+        new OptimizerSpec(OptimizerKind.ADAM, 1e-4, 0.05, 0.9, Schedule.CONSTANT, 1),
         40,
         4,
         518,

@@ -1,7 +1,7 @@
 package org.medlora.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,20 +18,25 @@ class ModelManifestTest {
     return assertThrows(IllegalArgumentException.class, e).getMessage();
   }
 
-  private static ModelManifest withTask(String task) {
-    ModelManifest m = Manifests.segmentation();
-    return new ModelManifest(task, m.version(), m.kind(), m.classNames(), m.preprocessing(),
-        m.inputName(), m.outputs(), m.backbone(), m.method(), m.training(), m.metrics(),
-        m.dataset(), m.verification(), m.precision(), m.opset(), m.modelSha256(), m.software(),
-        m.createdAt());
+  /** The segmentation draft with the given parts replaced. */
+  private static ManifestDraft draft(String task, ModelKind kind, List<String> classNames,
+      PreprocessingSpec preprocessing, List<TensorSpec> outputs, TrainingRequest training,
+      Map<String, Double> metrics) {
+    ManifestDraft d = Manifests.segmentationDraft();
+    return new ManifestDraft(task, kind, classNames, preprocessing, d.inputName(), outputs,
+        d.backbone(), d.method(), training, metrics, d.dataset(), d.verification(),
+        d.precision(), d.opset(), d.software(), d.createdAt());
   }
 
-  private static ModelManifest withClasses(ModelKind kind, List<String> classNames) {
-    ModelManifest m = Manifests.segmentation();
-    return new ModelManifest(m.task(), m.version(), kind, classNames, m.preprocessing(),
-        m.inputName(), m.outputs(), m.backbone(), m.method(), m.training(), m.metrics(),
-        m.dataset(), m.verification(), m.precision(), m.opset(), m.modelSha256(), m.software(),
-        m.createdAt());
+  private static ManifestDraft withTask(String task) {
+    ManifestDraft d = Manifests.segmentationDraft();
+    return draft(task, d.kind(), d.classNames(), d.preprocessing(), d.outputs(), null,
+        d.metrics());
+  }
+
+  private static ManifestDraft withClasses(ModelKind kind, List<String> classNames) {
+    ManifestDraft d = Manifests.segmentationDraft();
+    return draft(d.task(), kind, classNames, d.preprocessing(), d.outputs(), null, d.metrics());
   }
 
   @Test
@@ -47,9 +52,35 @@ class ModelManifestTest {
   }
 
   @Test
+  void thePublishedManifestIsTheDraftWithTheStoresVersionAndDigest() {
+    ManifestDraft draft = Manifests.segmentationDraft();
+    ModelManifest v7 = draft.toManifest(7, Manifests.SHA_B);
+    assertEquals(7, v7.version());
+    assertEquals(Manifests.SHA_B, v7.modelSha256());
+    assertEquals(ModelManifest.SCHEMA_VERSION, v7.schemaVersion());
+    assertEquals(draft, v7.draft());
+    assertEquals(Manifests.segmentation(), v7.draft().toManifest(3, Manifests.SHA_A));
+  }
+
+  @Test
   void versionStartsAtOne() {
-    String message = refusal(() -> Manifests.segmentation().withVersion(0));
+    String message = refusal(() -> Manifests.segmentationDraft().toManifest(0, Manifests.SHA_A));
     assertEquals("version must be >= 1, got 0", message);
+  }
+
+  @Test
+  void digestsMustBe64LowercaseHexCharacters() {
+    ManifestDraft d = Manifests.segmentationDraft();
+    for (String bad : List.of("A".repeat(64), "a".repeat(63), "g".repeat(64), "")) {
+      String message = refusal(() -> d.toManifest(1, bad));
+      assertEquals(
+          "modelSha256 must be 64 lowercase hex characters (a SHA-256 digest), got \"" + bad
+              + "\"",
+          message);
+    }
+    String checkpoint =
+        refusal(() -> new BackboneInfo("dinov2-vits14", 384, 12, 6, 14, 0, "m.safetensors", "x"));
+    assertTrue(checkpoint.startsWith("checkpointSha256 must be 64 lowercase hex"), checkpoint);
   }
 
   @Test
@@ -66,93 +97,74 @@ class ModelManifestTest {
   }
 
   @Test
-  void digestsMustBe64LowercaseHexCharacters() {
-    ModelManifest m = Manifests.segmentation();
-    for (String bad : List.of("A".repeat(64), "a".repeat(63), "g".repeat(64), "")) {
-      String message = refusal(() -> m.withModelSha256(bad));
-      assertEquals(
-          "modelSha256 must be 64 lowercase hex characters (a SHA-256 digest), got \"" + bad
-              + "\"",
-          message);
-    }
-    String checkpoint =
-        refusal(() -> new BackboneInfo("dinov2-vits14", 384, 12, 6, 14, 0, "m.safetensors", "x"));
-    assertTrue(checkpoint.startsWith("checkpointSha256 must be 64 lowercase hex"), checkpoint);
+  void theTrainingRequestIsForTheManifestsTaskAndKind() {
+    ManifestDraft d = Manifests.segmentationDraft();
+    assertEquals(Manifests.lungsRequest(), d.training());
+    assertNull(Manifests.features().training());
+    TrainingRequest other = TrainingRequest.minimal("r", "heart", ModelKind.SEGMENTATION,
+        DatasetSpec.of("/data/heart", DatasetLayout.IMAGE_MASK_FOLDERS), Messages.CHECKPOINT);
+    assertEquals("training must be a request for this manifest's task lungs and kind "
+            + "SEGMENTATION, got task heart and kind SEGMENTATION",
+        refusal(() -> draft(d.task(), d.kind(), d.classNames(), d.preprocessing(), d.outputs(),
+            other, d.metrics())));
+    TrainingRequest classifier = TrainingRequest.minimal("r", "lungs", ModelKind.CLASSIFICATION,
+        DatasetSpec.of("/data/lungs", DatasetLayout.BUSI), Messages.CHECKPOINT);
+    assertTrue(refusal(() -> draft(d.task(), d.kind(), d.classNames(), d.preprocessing(),
+        d.outputs(), classifier, d.metrics())).endsWith("got task lungs and kind CLASSIFICATION"));
   }
 
   @Test
-  void withVersionAndWithModelSha256ReturnChangedCopies() {
-    ModelManifest m = Manifests.segmentation();
-    ModelManifest v7 = m.withVersion(7);
-    assertEquals(7, v7.version());
-    assertEquals(3, m.version());
-    assertEquals(m, v7.withVersion(3));
-    ModelManifest other = m.withModelSha256(Manifests.SHA_B);
-    assertEquals(Manifests.SHA_B, other.modelSha256());
-    assertEquals(Manifests.SHA_A, m.modelSha256());
-    assertNotEquals(m, other);
-  }
-
-  @Test
-  void mapsKeepTheCallersOrderAndCannotBeChangedAfterwards() {
-    Map<String, String> training = new LinkedHashMap<>();
+  void metricsKeepTheCallersOrderAndCannotBeChangedAfterwards() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
     for (String k : List.of("zeta", "alpha", "mid")) {
-      training.put(k, k.toUpperCase());
+      metrics.put(k, 1.0);
     }
-    ModelManifest m = Manifests.segmentation();
-    ModelManifest copy = new ModelManifest(m.task(), 1, m.kind(), m.classNames(),
-        m.preprocessing(), m.inputName(), m.outputs(), m.backbone(), m.method(), training,
-        m.metrics(), m.dataset(), m.verification(), m.precision(), m.opset(), m.modelSha256(),
-        m.software(), m.createdAt());
-    training.put("late", "x");
-    assertEquals(List.of("zeta", "alpha", "mid"), new ArrayList<>(copy.training().keySet()));
-    assertThrows(UnsupportedOperationException.class, () -> copy.training().put("a", "b"));
+    ManifestDraft d = Manifests.segmentationDraft();
+    ModelManifest copy = draft(d.task(), d.kind(), d.classNames(), d.preprocessing(),
+        d.outputs(), d.training(), metrics).toManifest(1, Manifests.SHA_A);
+    metrics.put("late", 2.0);
+    assertEquals(List.of("zeta", "alpha", "mid"), new ArrayList<>(copy.metrics().keySet()));
+    assertThrows(UnsupportedOperationException.class, () -> copy.metrics().put("a", 1.0));
   }
 
   @Test
   void metricsMustBeFinite() {
-    ModelManifest m = Manifests.segmentation();
-    String message = refusal(() -> new ModelManifest(m.task(), 1, m.kind(), m.classNames(),
-        m.preprocessing(), m.inputName(), m.outputs(), m.backbone(), m.method(), m.training(),
-        Map.of("dice", Double.NaN), m.dataset(), m.verification(), m.precision(), m.opset(),
-        m.modelSha256(), m.software(), m.createdAt()));
+    ManifestDraft d = Manifests.segmentationDraft();
+    String message = refusal(() -> draft(d.task(), d.kind(), d.classNames(), d.preprocessing(),
+        d.outputs(), d.training(), Map.of("dice", Double.NaN)));
     assertEquals("metrics must be finite (leave undefined ones out), got dice=NaN", message);
   }
 
   @Test
   void everyOutputStartsWithTheDynamicBatch() {
-    ModelManifest m = Manifests.segmentation();
+    ManifestDraft d = Manifests.segmentationDraft();
     List<TensorSpec> fixedBatch = List.of(new TensorSpec("logits", "float32", List.of(1L, 2L)));
-    String message = refusal(() -> new ModelManifest(m.task(), 1, m.kind(), m.classNames(),
-        m.preprocessing(), m.inputName(), fixedBatch, m.backbone(), m.method(), m.training(),
-        m.metrics(), m.dataset(), m.verification(), m.precision(), m.opset(), m.modelSha256(),
-        m.software(), m.createdAt()));
+    String message = refusal(() -> draft(d.task(), d.kind(), d.classNames(), d.preprocessing(),
+        fixedBatch, d.training(), d.metrics()));
     assertEquals(
         "output logits must start with the dynamic batch dimension -1, got dims [1, 2]", message);
   }
 
   @Test
   void inputSizeMustBeAMultipleOfThePatchSize() {
-    ModelManifest m = Manifests.segmentation();
-    String message = refusal(() -> new ModelManifest(m.task(), 1, m.kind(), m.classNames(),
-        PreprocessingSpec.imagenet(448, 450), m.inputName(), m.outputs(), m.backbone(),
-        m.method(), m.training(), m.metrics(), m.dataset(), m.verification(), m.precision(),
-        m.opset(), m.modelSha256(), m.software(), m.createdAt()));
+    ManifestDraft d = Manifests.segmentationDraft();
+    String message = refusal(() -> draft(d.task(), d.kind(), d.classNames(),
+        PreprocessingSpec.imagenet(448, 450), d.outputs(), d.training(), d.metrics()));
     assertEquals(
         "preprocessing size must be a multiple of the patch size 14, got 448x450", message);
   }
 
   @Test
   void loraFieldsAreSetExactlyForLora() {
-    String missing = refusal(() -> new MethodInfo("lora", 8, 16f, null, false));
+    List<LoraTarget> q = List.of(LoraTarget.Q);
+    String missing = refusal(() -> new MethodInfo(MethodKind.LORA, 8, 16f, null, false));
     assertTrue(missing.startsWith("method kind lora needs loraRank, loraAlpha, loraTargets"),
         missing);
-    String extra = refusal(() -> new MethodInfo("linear", 8, null, null, null));
+    String extra = refusal(() -> new MethodInfo(MethodKind.LINEAR, 8, null, null, null));
     assertTrue(extra.startsWith("LoRA fields must be null for method kind linear"), extra);
     assertEquals("loraRank must be >= 1, got 0",
-        refusal(() -> MethodInfo.lora(0, 16f, List.of("q"), false)));
-    assertEquals("method kind must be one of [linear, lora, full, none], got \"qlora\"",
-        refusal(() -> MethodInfo.of("qlora")));
+        refusal(() -> MethodInfo.lora(0, 16f, q, false)));
+    assertEquals("method kind must not be null", refusal(() -> MethodInfo.of(null)));
   }
 
   @Test
@@ -176,14 +188,14 @@ class ModelManifestTest {
   @Test
   void skippedImagesComeWithTheirSummaryAndNoneWithoutOne() {
     assertEquals("skippedImages must be >= 0, got -1",
-        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, -1, "")));
+        refusal(() -> new DatasetInfo(DatasetLayout.BUSI, Manifests.SHA_A, 10, 2, -1, "")));
     assertEquals("skippedSummary must be empty if and only if skippedImages is 0 (got 3), got \"\"",
-        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 3, "")));
+        refusal(() -> new DatasetInfo(DatasetLayout.BUSI, Manifests.SHA_A, 10, 2, 3, "")));
     assertEquals("skippedSummary must be empty if and only if skippedImages is 0 (got 0), got \"skipped 1\"",
-        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 0, "skipped 1")));
+        refusal(() -> new DatasetInfo(DatasetLayout.BUSI, Manifests.SHA_A, 10, 2, 0, "skipped 1")));
     assertEquals("skippedSummary must not be null",
-        refusal(() -> new DatasetInfo("busi", Manifests.SHA_A, 10, 2, 0, null)));
-    assertEquals("", new DatasetInfo("busi", Manifests.SHA_A, 10, 2).skippedSummary());
+        refusal(() -> new DatasetInfo(DatasetLayout.BUSI, Manifests.SHA_A, 10, 2, 0, null)));
+    assertEquals("", new DatasetInfo(DatasetLayout.BUSI, Manifests.SHA_A, 10, 2).skippedSummary());
   }
 
   @Test

@@ -9,7 +9,7 @@ final class RequestBuilder {
   String task = "pneumonia";
   ModelKind kind = ModelKind.CLASSIFICATION;
   List<String> classNames = List.of();
-  DatasetSpec dataset = DatasetSpec.of("/data/chest_xray", "kermany");
+  DatasetSpec dataset = DatasetSpec.of("/data/chest_xray", DatasetLayout.KERMANY);
   String checkpoint = Messages.CHECKPOINT;
   MethodSpec method = MethodSpec.DEFAULT;
   OptimizerSpec optimizer = OptimizerSpec.DEFAULT;
@@ -19,7 +19,7 @@ final class RequestBuilder {
   AugmentationSpec augmentation = AugmentationSpec.DEFAULT;
   boolean classWeighting;
   boolean diceLoss;
-  String pooling = "cls";
+  Pooling pooling = Pooling.CLS;
   DecoderSpec decoder = DecoderSpec.DEFAULT;
   long seed;
 

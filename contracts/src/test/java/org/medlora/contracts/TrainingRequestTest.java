@@ -25,15 +25,17 @@ class TrainingRequestTest {
     assertEquals(42L, r.dataset().splitSeed());
     assertEquals(0.5, r.dataset().maxSkippedFraction());
     // The seed paper's segmentation setting: LoRA rank 3, alpha 15 on q and v.
-    assertEquals(new MethodSpec("lora", 3, 15f, List.of("q", "v"), false), r.method());
-    assertEquals(new OptimizerSpec("adamw", 1e-3, 0.05, 0.9, "cosine", 0), r.optimizer());
+    assertEquals(new MethodSpec(MethodKind.LORA, 3, 15f, List.of(LoraTarget.Q, LoraTarget.V),
+        false), r.method());
+    assertEquals(new OptimizerSpec(OptimizerKind.ADAMW, 1e-3, 0.05, 0.9, Schedule.COSINE, 0),
+        r.optimizer());
     assertEquals(20, r.epochs());
     assertEquals(8, r.batchSize());
     assertEquals(448, r.imageSize());
     assertEquals(new AugmentationSpec(true, true, true, 0.5, 1.0), r.augmentation());
     assertFalse(r.classWeighting());
     assertFalse(r.diceLoss());
-    assertEquals("cls-and-mean-patch", r.pooling());
+    assertEquals(Pooling.CLS_AND_MEAN_PATCH, r.pooling());
     assertEquals(new DecoderSpec(false, 20, 1e-4), r.decoder());
     assertEquals(0L, r.seed());
   }
@@ -75,7 +77,7 @@ class TrainingRequestTest {
     assertEquals("diceLoss must be false for a CLASSIFICATION model: Dice measures overlapping "
         + "masks", refusal(b::build));
     b.kind = ModelKind.SEGMENTATION;
-    b.dataset = DatasetSpec.of("/data/lungs", "image-mask-folders");
+    b.dataset = DatasetSpec.of("/data/lungs", DatasetLayout.IMAGE_MASK_FOLDERS);
     b.decoder = new DecoderSpec(true, 20, 1e-4);
     assertTrue(b.build().decoder().train());
   }
@@ -112,36 +114,35 @@ class TrainingRequestTest {
   void warmupMustEndBeforeTraining() {
     RequestBuilder b = new RequestBuilder();
     b.epochs = 5;
-    b.optimizer = new OptimizerSpec("adamw", 1e-3, 0.05, 0.9, "cosine", 5);
+    b.optimizer = new OptimizerSpec(OptimizerKind.ADAMW, 1e-3, 0.05, 0.9, Schedule.COSINE, 5);
     assertEquals("optimizer.warmupEpochs must be less than epochs (5), got 5", refusal(b::build));
     b.epochs = 6;
     assertEquals(5, b.build().optimizer().warmupEpochs());
   }
 
   @Test
-  void theLayoutMustBeKnownAndHoldWhatTheKindNeeds() {
-    assertEquals("layout must be one of [kermany, busi, image-mask-folders], got \"imagenet\"",
-        refusal(() -> DatasetSpec.of("/data", "imagenet")));
+  void theLayoutMustHoldWhatTheKindNeeds() {
+    assertEquals("layout must not be null", refusal(() -> DatasetSpec.of("/data", null)));
     RequestBuilder b = new RequestBuilder();
     b.kind = ModelKind.SEGMENTATION;
     assertEquals("dataset.layout \"kermany\" holds no masks, so it cannot train a SEGMENTATION "
         + "model", refusal(b::build));
     b.kind = ModelKind.CLASSIFICATION;
-    b.dataset = DatasetSpec.of("/data/lungs", "image-mask-folders");
+    b.dataset = DatasetSpec.of("/data/lungs", DatasetLayout.IMAGE_MASK_FOLDERS);
     assertEquals("dataset.layout \"image-mask-folders\" holds no image labels, so it cannot "
         + "train a CLASSIFICATION model", refusal(b::build));
-    b.dataset = DatasetSpec.of("/data/busi", "busi");
-    assertEquals("busi", b.build().dataset().layout());
+    b.dataset = DatasetSpec.of("/data/busi", DatasetLayout.BUSI);
+    assertEquals(DatasetLayout.BUSI, b.build().dataset().layout());
   }
 
   @Test
   void validationFractionIsStrictlyBetweenZeroAndOne() {
     for (double bad : List.of(0.0, 1.0, -0.1, Double.NaN)) {
       assertEquals("validationFraction must be > 0 and < 1, got " + bad,
-          refusal(() -> new DatasetSpec("/data", "busi", bad, 1)));
+          refusal(() -> new DatasetSpec("/data", DatasetLayout.BUSI, bad, 1)));
     }
     assertEquals("location must be a non-blank string, got \" \"",
-        refusal(() -> DatasetSpec.of(" ", "busi")));
+        refusal(() -> DatasetSpec.of(" ", DatasetLayout.BUSI)));
   }
 
   @Test
@@ -149,10 +150,10 @@ class TrainingRequestTest {
     for (double bad : List.of(-0.1, 1.5, Double.NaN)) {
       assertEquals("maxSkippedFraction must be >= 0 and <= 1 (the share of images that may be "
               + "skipped; 1 never fails), got " + bad,
-          refusal(() -> new DatasetSpec("/data", "busi", 0.2, 1, bad)));
+          refusal(() -> new DatasetSpec("/data", DatasetLayout.BUSI, 0.2, 1, bad)));
     }
     for (double good : List.of(0.0, 0.5, 1.0)) {
-      assertEquals(good, new DatasetSpec("/data", "busi", 0.2, 1, good).maxSkippedFraction());
+      assertEquals(good, new DatasetSpec("/data", DatasetLayout.BUSI, 0.2, 1, good).maxSkippedFraction());
     }
   }
 
@@ -169,44 +170,47 @@ class TrainingRequestTest {
 
   @Test
   void optimizerNamesSchedulesAndNumbersAreChecked() {
-    assertEquals("name must be one of [adamw, adam, sgd], got \"lion\"",
-        refusal(() -> new OptimizerSpec("lion", 1e-3, 0.05, 0.9, "cosine", 0)));
+    OptimizerKind adamw = OptimizerKind.ADAMW;
+    Schedule cosine = Schedule.COSINE;
+    assertEquals("name must not be null",
+        refusal(() -> new OptimizerSpec(null, 1e-3, 0.05, 0.9, cosine, 0)));
     assertEquals("learningRate must be finite and > 0, got -1.0",
-        refusal(() -> new OptimizerSpec("adamw", -1, 0.05, 0.9, "cosine", 0)));
+        refusal(() -> new OptimizerSpec(adamw, -1, 0.05, 0.9, cosine, 0)));
     assertEquals("learningRate must be finite and > 0, got 0.0",
-        refusal(() -> new OptimizerSpec("adamw", 0, 0.05, 0.9, "cosine", 0)));
+        refusal(() -> new OptimizerSpec(adamw, 0, 0.05, 0.9, cosine, 0)));
     assertEquals("weightDecay must be finite and >= 0.0, got -0.01",
-        refusal(() -> new OptimizerSpec("adamw", 1e-3, -0.01, 0.9, "cosine", 0)));
-    assertEquals(0.0, new OptimizerSpec("adamw", 1e-3, 0, 0.9, "cosine", 0).weightDecay());
+        refusal(() -> new OptimizerSpec(adamw, 1e-3, -0.01, 0.9, cosine, 0)));
+    assertEquals(0.0, new OptimizerSpec(adamw, 1e-3, 0, 0.9, cosine, 0).weightDecay());
     assertEquals("momentum must be >= 0 and < 1, got 1.0",
-        refusal(() -> new OptimizerSpec("sgd", 1e-3, 0, 1.0, "cosine", 0)));
-    assertEquals("schedule must be one of [constant, cosine, linear], got \"step\"",
-        refusal(() -> new OptimizerSpec("sgd", 1e-3, 0, 0.9, "step", 0)));
+        refusal(() -> new OptimizerSpec(OptimizerKind.SGD, 1e-3, 0, 1.0, cosine, 0)));
+    assertEquals("schedule must not be null",
+        refusal(() -> new OptimizerSpec(OptimizerKind.SGD, 1e-3, 0, 0.9, null, 0)));
     assertEquals("learningRate must be finite and > 0, got Infinity",
         refusal(() -> new DecoderSpec(true, 20, Double.POSITIVE_INFINITY)));
   }
 
   @Test
-  void loraTargetsAreDistinctKnownMaps() {
+  void loraTargetsAreDistinctAndAtLeastOne() {
     String allowed = "must be distinct maps from [q, k, v, proj, fc1, fc2], at least one, got ";
-    for (List<String> bad : List.of(List.of("q", "out"), List.of("q", "q"), List.<String>of())) {
-      assertEquals("loraTargets " + allowed + bad,
-          refusal(() -> new MethodSpec("lora", 3, 15f, bad, false)));
-    }
-    assertEquals("kind must be one of [linear, lora, full], got \"qlora\"",
-        refusal(() -> new MethodSpec("qlora", 3, 15f, List.of("q"), false)));
+    List<LoraTarget> q = List.of(LoraTarget.Q);
+    assertEquals("loraTargets " + allowed + "[q, q]", refusal(() -> new MethodSpec(
+        MethodKind.LORA, 3, 15f, List.of(LoraTarget.Q, LoraTarget.Q), false)));
+    assertEquals("loraTargets " + allowed + "[]",
+        refusal(() -> new MethodSpec(MethodKind.LORA, 3, 15f, List.of(), false)));
+    assertEquals("kind must be one of [linear, lora, full], got \"none\"",
+        refusal(() -> new MethodSpec(MethodKind.NONE, 3, 15f, q, false)));
     assertEquals("loraRank must be >= 1, got 0",
-        refusal(() -> new MethodSpec("lora", 0, 15f, List.of("q"), false)));
+        refusal(() -> new MethodSpec(MethodKind.LORA, 0, 15f, q, false)));
     assertEquals("loraAlpha must be finite and > 0, got NaN",
-        refusal(() -> new MethodSpec("lora", 3, Float.NaN, List.of("q"), false)));
+        refusal(() -> new MethodSpec(MethodKind.LORA, 3, Float.NaN, q, false)));
   }
 
   @Test
   void theMethodBecomesTheManifestsMethodInfo() {
-    assertEquals(MethodInfo.lora(3, 15f, List.of("q", "v"), false),
-        MethodSpec.DEFAULT.toMethodInfo());
-    assertEquals(MethodInfo.of("linear"),
-        new MethodSpec("linear", 3, 15f, List.of("q", "v"), false).toMethodInfo());
+    List<LoraTarget> qv = List.of(LoraTarget.Q, LoraTarget.V);
+    assertEquals(MethodInfo.lora(3, 15f, qv, false), MethodSpec.DEFAULT.toMethodInfo());
+    assertEquals(MethodInfo.of(MethodKind.LINEAR),
+        new MethodSpec(MethodKind.LINEAR, 3, 15f, qv, false).toMethodInfo());
   }
 
   @Test
@@ -236,11 +240,10 @@ class TrainingRequestTest {
   }
 
   @Test
-  void poolingIsClsOrClsAndMeanPatch() {
+  void poolingIsRequired() {
     RequestBuilder b = new RequestBuilder();
-    b.pooling = "mean";
-    assertEquals("pooling must be one of [cls, cls-and-mean-patch], got \"mean\"",
-        refusal(b::build));
+    b.pooling = null;
+    assertEquals("pooling must not be null", refusal(b::build));
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 
 /**
@@ -114,7 +115,7 @@ public record Dataset(
     if (skipped.size() > maxFraction * imageCount()) {
       throw new DatasetException(root, skippedSummary() + "; that is more than "
           + "dataset.max-skipped-fraction " + maxFraction + " allows. Fix the folders so that these "
-          + "images are read (the " + layout.id() + " layout expects " + DatasetReader.expectation(layout)
+          + "images are read (the " + layout.jsonName() + " layout expects " + DatasetReader.expectation(layout)
           + "), or raise dataset.max-skipped-fraction in the request to train on the "
           + (samples.size() + testSamples.size()) + " images left");
     }
@@ -140,7 +141,7 @@ public record Dataset(
     entries.sort(null);
     MessageDigest sha = sha256();
     // NUL separates fields: it cannot occur in a path.
-    update(sha, "medlora-dataset-fingerprint-v1\0" + layout.id() + "\0" + kind + "\0"
+    update(sha, "medlora-dataset-fingerprint-v1\0" + layout.jsonName() + "\0" + kind + "\0"
         + String.join("\0", classNames) + "\n");
     for (String e : entries) {
       update(sha, e);

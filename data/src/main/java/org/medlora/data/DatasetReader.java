@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 
 /**
@@ -54,7 +55,7 @@ public final class DatasetReader {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(onError, "onError");
-    List<String> classNames = layout.classNames(kind);
+    List<String> classNames = classNames(layout, kind);
     Path dir = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       throw new DatasetException(
@@ -77,6 +78,38 @@ public final class DatasetReader {
     }
     return new Dataset(base, layout, kind, classNames, reading.samples, reading.testSamples,
         reading.skipped, reading.problems);
+  }
+
+  /**
+   * The class names a model trained on {@code layout} predicts; index = label. For segmentation,
+   * class 0 is the background.
+   *
+   * @throws IllegalArgumentException for a combination the data cannot support
+   */
+  private static List<String> classNames(DatasetLayout layout, ModelKind kind) {
+    return switch (layout) {
+      case KERMANY -> {
+        require(kind == ModelKind.CLASSIFICATION, layout, kind, "it has no masks; use CLASSIFICATION");
+        yield KERMANY_CLASSES;
+      }
+      case BUSI -> {
+        require(kind == ModelKind.CLASSIFICATION || kind == ModelKind.SEGMENTATION, layout, kind,
+            "use CLASSIFICATION or SEGMENTATION");
+        yield kind == ModelKind.CLASSIFICATION ? BUSI_FOLDERS : List.of("background", "benign", "malignant");
+      }
+      case IMAGE_MASK_FOLDERS -> {
+        require(kind == ModelKind.SEGMENTATION, layout, kind,
+            "its images carry masks but no class labels; use SEGMENTATION");
+        yield List.of("background", "lung");
+      }
+    };
+  }
+
+  private static void require(boolean ok, DatasetLayout layout, ModelKind kind, String advice) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "the " + layout + " layout cannot be read for " + kind + ": " + advice);
+    }
   }
 
   /** What the layout looks like on disk, for error messages. */
@@ -344,7 +377,7 @@ public final class DatasetReader {
 
   private static DatasetException mismatch(Path root, DatasetLayout layout) throws IOException {
     return new DatasetException(
-        root, "is not in the " + layout.id() + " layout: expected " + expectation(layout)
+        root, "is not in the " + layout + " layout: expected " + expectation(layout)
             + "; found " + describe(root));
   }
 

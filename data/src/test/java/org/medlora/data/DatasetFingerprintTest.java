@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 import org.medlora.data.synth.SyntheticDatasets.Kind;
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 import org.medlora.data.synth.SyntheticDatasets.Kind;
 
@@ -302,14 +303,6 @@ class DatasetReaderTest {
         () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION, OnError.FAIL));
     assertEquals(mask, e.path());
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
-  }
-
-  @Test
-  void layoutNamesParseAndUnknownOnesListTheValidNames() {
-    assertEquals(DatasetLayout.IMAGE_MASK_FOLDERS, DatasetLayout.parse("image-mask-folders"));
-    assertEquals(DatasetLayout.BUSI, DatasetLayout.parse("BUSI"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetLayout.parse("nifti"));
-    assertEquals("unknown dataset layout 'nifti'; valid layouts: kermany, busi, image-mask-folders", e.getMessage());
   }
 
   static String name(Path p) {

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.data.synth.SyntheticDatasets.Kind;

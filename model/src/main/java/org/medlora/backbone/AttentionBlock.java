@@ -13,9 +13,9 @@ import ai.djl.util.PairList;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraAdapterBlock;
 import org.medlora.lora.LoraConfig;
-import org.medlora.lora.LoraTarget;
 
 /**
  * Multi-head self-attention with DINOv2's fused qkv projection, written out as

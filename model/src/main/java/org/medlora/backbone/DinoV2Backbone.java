@@ -19,11 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraAdapterBlock;
 import org.medlora.lora.LoraConfig;
 import org.medlora.lora.LoraFactors;
 import org.medlora.lora.LoraSite;
-import org.medlora.lora.LoraTarget;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.safetensors.FloatTensor;
@@ -329,7 +329,7 @@ public final class DinoV2Backbone extends AbstractBlock {
     Map<String, Parameter> base = checkpointParameters();
     for (var e : loraAdapters().entrySet()) {
       LoraSite s = e.getKey();
-      operation.apply(e.getValue(), base.get(s.target().baseWeightKey(s.block())).getArray(), s.target());
+      operation.apply(e.getValue(), base.get(s.baseWeightKey()).getArray(), s.target());
     }
   }
 

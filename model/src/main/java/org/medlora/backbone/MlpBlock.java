@@ -14,9 +14,9 @@ import ai.djl.util.PairList;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraAdapterBlock;
 import org.medlora.lora.LoraConfig;
-import org.medlora.lora.LoraTarget;
 
 /** The block's feed-forward part: fc2(GELU(fc1(x))), (B, T, D) -> (B, T, M) -> (B, T, D). */
 final class MlpBlock extends AbstractBlock {

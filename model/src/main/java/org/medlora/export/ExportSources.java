@@ -8,9 +8,9 @@ import java.util.Map;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.MethodInfo;
+import org.medlora.contracts.MethodKind;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.UpsamplingDecoder;
-import org.medlora.lora.LoraTarget;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
@@ -61,12 +61,12 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
       }
       MethodInfo method =
           lora == null
-              ? MethodInfo.of(head == null ? "none" : "linear")
+              ? MethodInfo.of(head == null ? MethodKind.NONE : MethodKind.LINEAR)
               : MethodInfo.lora(lora.config().rank(), lora.config().alpha(),
-                  lora.config().targets().stream().map(LoraTarget::peftModuleName).sorted().toList(),
-                  lora.config().rsLora());
+                  lora.config().targets().stream().sorted().toList(), lora.config().rsLora());
+      // Exported by hand: no training request, metrics or data set to record.
       ExportSpec spec = new ExportSpec(task, height, width, classes, checkpoint.getFileName().toString(),
-          ckpt.sha256(), method, Map.of(), Map.of(), null, precision);
+          ckpt.sha256(), method, null, Map.of(), null, precision);
       return ModelPublisher.publish(predictor, spec, store);
     }
   }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.MethodInfo;
+import org.medlora.contracts.TrainingRequest;
 
 /**
  * Everything about an export that the model itself does not know: where it goes and how it was
@@ -16,7 +17,7 @@ import org.medlora.contracts.MethodInfo;
  * @param checkpointFile file name of the backbone checkpoint (never a full path)
  * @param checkpointSha256 its SHA-256
  * @param method how the backbone was adapted
- * @param training hyper-parameters, in order; empty when not trained here
+ * @param training the request the model was trained for; null when not trained here
  * @param metrics evaluation results; empty when not evaluated
  * @param dataset the training data, or null
  * @param precision weights and arithmetic of the exported graph
@@ -29,14 +30,13 @@ public record ExportSpec(
     String checkpointFile,
     String checkpointSha256,
     MethodInfo method,
-    Map<String, String> training,
+    TrainingRequest training,
     Map<String, Double> metrics,
     DatasetInfo dataset,
     Precision precision) {
 
   public ExportSpec {
     classNames = List.copyOf(classNames);
-    training = Map.copyOf(training);
     metrics = Map.copyOf(metrics);
   }
 }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.contracts.BackboneInfo;
-import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.ManifestDraft;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.VerificationInfo;
 import org.medlora.onnx.OnnxGraph;
@@ -28,14 +29,13 @@ public final class ModelPublisher {
             metadata(predictor, spec));
     Verification v = result.verification();
     DinoV2Config c = predictor.backbone().config();
-    ModelManifest manifest =
-        new ModelManifest(
+    ManifestDraft draft =
+        new ManifestDraft(
             spec.task(),
-            1, // the store assigns the real version
             predictor.kind(),
             spec.classNames(),
             PreprocessingSpec.imagenet(spec.height(), spec.width()),
-            Predictor.INPUT,
+            OnnxNames.INPUT,
             predictor.outputs(spec.height(), spec.width()),
             new BackboneInfo(architecture(c), c.embedDim(), c.depth(), c.numHeads(), c.patchSize(),
                 c.numRegisterTokens(), spec.checkpointFile(), spec.checkpointSha256()),
@@ -46,21 +46,20 @@ public final class ModelPublisher {
             new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches()),
             spec.precision().manifestName(),
             OnnxGraph.OPSET,
-            "0".repeat(64), // the store sets the digest of what it wrote
             Versions.software(),
             Instant.now());
-    return store.publish(spec.task(), result.model(), manifest);
+    return store.publish(spec.task(), result.model(), draft);
   }
 
   /** A few facts inside the ONNX file too, so a model separated from its manifest still says what it is. */
   private static Map<String, String> metadata(Predictor predictor, ExportSpec spec) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("medlora.task", spec.task());
-    m.put("medlora.kind", predictor.kind().name().toLowerCase());
-    m.put("medlora.class_names", String.join(",", spec.classNames()));
-    m.put("medlora.input_size", spec.height() + "x" + spec.width());
-    m.put("medlora.checkpoint_sha256", spec.checkpointSha256());
-    m.put("medlora.method", spec.method().kind());
+    m.put(OnnxNames.META_TASK, spec.task());
+    m.put(OnnxNames.META_KIND, predictor.kind().jsonName());
+    m.put(OnnxNames.META_CLASS_NAMES, String.join(",", spec.classNames()));
+    m.put(OnnxNames.META_INPUT_SIZE, spec.height() + "x" + spec.width());
+    m.put(OnnxNames.META_CHECKPOINT_SHA256, spec.checkpointSha256());
+    m.put(OnnxNames.META_METHOD, spec.method().kind().jsonName());
     return m;
   }
 

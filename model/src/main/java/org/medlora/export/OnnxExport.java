@@ -38,9 +38,9 @@ public final class OnnxExport {
       predictor.backbone().mergeLora();
     }
     try {
-      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().name().toLowerCase());
+      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().jsonName());
       predictor.emit(g, height, width);
-      String doc = "DINOv2 " + predictor.kind().name().toLowerCase() + " at " + height + "x" + width
+      String doc = "DINOv2 " + predictor.kind().jsonName() + " at " + height + "x" + width
           + (hasLora ? ", LoRA merged" : "");
       return g.model(Versions.medlora(), doc, metadata);
     } finally {

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.medlora.contracts.OnnxNames;
 
 /**
  * An exported model in an ONNX Runtime CPU session, for the trainer's own checks and the command
@@ -42,7 +43,7 @@ public final class OrtModel implements AutoCloseable {
   /** Runs the model on pixel values (B, 3, H, W); outputs by name, in graph order. */
   public Map<String, Tensor> run(float[] pixels, long[] shape) {
     try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape);
-        OrtSession.Result result = session.run(Map.of(Predictor.INPUT, input))) {
+        OrtSession.Result result = session.run(Map.of(OnnxNames.INPUT, input))) {
       Map<String, Tensor> out = new LinkedHashMap<>();
       for (Map.Entry<String, OnnxValue> e : result) {
         OnnxTensor t = (OnnxTensor) e.getValue();

@@ -3,6 +3,7 @@ package org.medlora.export;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Map;
+import org.medlora.contracts.OnnxNames;
 
 /** Output-by-output comparison of ONNX Runtime results with the DJL forward. */
 final class ParityCheck {
@@ -29,7 +30,7 @@ final class ParityCheck {
       if (got.floats() != null) {
         worst = Math.max(worst, maxDiff(name, e.getValue().toFloatArray(), got.floats(), precision.tolerance()));
       } else {
-        mismatches += maskMismatches(name, e.getValue(), expected.get("logits"), got.bytes(), precision.ambiguousMargin());
+        mismatches += maskMismatches(name, e.getValue(), expected.get(OnnxNames.LOGITS), got.bytes(), precision.ambiguousMargin());
       }
     }
     return new Verification(worst, precision.tolerance(), batch, mismatches);

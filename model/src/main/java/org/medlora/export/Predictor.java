@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.TensorSpec;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
@@ -33,8 +34,6 @@ import org.medlora.onnx.OnnxGraph;
  * </ul>
  */
 public final class Predictor {
-
-  public static final String INPUT = "pixel_values";
 
   private final ModelKind kind;
   private final DinoV2Backbone backbone;
@@ -79,16 +78,16 @@ public final class Predictor {
     Map<String, NDArray> out = new LinkedHashMap<>();
     switch (kind) {
       case FEATURES -> {
-        out.put("x_norm_clstoken", features.get(0));
-        out.put("x_norm_patchtokens", features.get(1));
+        out.put(OnnxNames.CLS_TOKEN, features.get(0));
+        out.put(OnnxNames.PATCH_TOKENS, features.get(1));
         if (features.size() > 2) {
-          out.put("x_norm_regtokens", features.get(2));
+          out.put(OnnxNames.REGISTER_TOKENS, features.get(2));
         }
       }
       case CLASSIFICATION -> {
         NDArray logits = classifier.forward(ps, features, false).head();
-        out.put("logits", logits);
-        out.put("probabilities", logits.softmax(1));
+        out.put(OnnxNames.LOGITS, logits);
+        out.put(OnnxNames.PROBABILITIES, logits.softmax(1));
       }
       case SEGMENTATION -> {
         NDArray patchLogits = segmenter.forward(ps, features, false).head();
@@ -98,8 +97,8 @@ public final class Predictor {
             decoder == null
                 ? Upsampling.bilinear(patchLogits, (int) h, (int) w)
                 : decoder.forward(ps, new NDList(pixels, patchLogits), false).head();
-        out.put("logits", logits);
-        out.put("mask", logits.argMax(1).toType(DataType.UINT8, false));
+        out.put(OnnxNames.LOGITS, logits);
+        out.put(OnnxNames.MASK, logits.argMax(1).toType(DataType.UINT8, false));
       }
     }
     return out;
@@ -112,22 +111,22 @@ public final class Predictor {
     switch (kind) {
       case FEATURES -> {
         int p = backbone.config().patchSize();
-        out.add(new TensorSpec("x_norm_clstoken", "float32", List.of(-1L, d)));
-        out.add(new TensorSpec("x_norm_patchtokens", "float32", List.of(-1L, (long) (height / p) * (width / p), d)));
+        out.add(new TensorSpec(OnnxNames.CLS_TOKEN, "float32", List.of(-1L, d)));
+        out.add(new TensorSpec(OnnxNames.PATCH_TOKENS, "float32", List.of(-1L, (long) (height / p) * (width / p), d)));
         int r = backbone.config().numRegisterTokens();
         if (r > 0) {
-          out.add(new TensorSpec("x_norm_regtokens", "float32", List.of(-1L, (long) r, d)));
+          out.add(new TensorSpec(OnnxNames.REGISTER_TOKENS, "float32", List.of(-1L, (long) r, d)));
         }
       }
       case CLASSIFICATION -> {
         long c = classifier.numClasses();
-        out.add(new TensorSpec("logits", "float32", List.of(-1L, c)));
-        out.add(new TensorSpec("probabilities", "float32", List.of(-1L, c)));
+        out.add(new TensorSpec(OnnxNames.LOGITS, "float32", List.of(-1L, c)));
+        out.add(new TensorSpec(OnnxNames.PROBABILITIES, "float32", List.of(-1L, c)));
       }
       case SEGMENTATION -> {
         long c = segmenter.numClasses();
-        out.add(new TensorSpec("logits", "float32", List.of(-1L, c, (long) height, (long) width)));
-        out.add(new TensorSpec("mask", "uint8", List.of(-1L, (long) height, (long) width)));
+        out.add(new TensorSpec(OnnxNames.LOGITS, "float32", List.of(-1L, c, (long) height, (long) width)));
+        out.add(new TensorSpec(OnnxNames.MASK, "uint8", List.of(-1L, (long) height, (long) width)));
       }
     }
     return out;
@@ -135,7 +134,7 @@ public final class Predictor {
 
   /** Appends the whole predictor for a fixed (height, width) input and declares its outputs. */
   void emit(OnnxGraph g, int height, int width) {
-    String pixels = g.input(INPUT, OnnxGraph.BATCH, 3L, (long) height, (long) width);
+    String pixels = g.input(OnnxNames.INPUT, OnnxGraph.BATCH, 3L, (long) height, (long) width);
     List<String> features = backbone.emitOnnx(g, pixels, height, width);
     List<String> values = new ArrayList<>();
     switch (kind) {

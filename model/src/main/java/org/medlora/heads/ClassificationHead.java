@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.medlora.contracts.Pooling;
 import org.medlora.onnx.OnnxGraph;
 
 /**
@@ -16,12 +17,6 @@ import org.medlora.onnx.OnnxGraph;
  * (B, 2D). Input: the backbone's output list (cls, patches, ...).
  */
 public final class ClassificationHead extends AbstractBlock {
-
-  /** Which features the classifier reads. */
-  public enum Pooling {
-    CLS,
-    CLS_AND_MEAN_PATCH
-  }
 
   private final Pooling pooling;
   private final int numClasses;

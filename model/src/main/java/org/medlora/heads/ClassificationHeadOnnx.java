@@ -3,6 +3,7 @@ package org.medlora.heads;
 import static org.medlora.onnx.OnnxGraph.attr;
 
 import java.util.List;
+import org.medlora.contracts.Pooling;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.onnx.OnnxOps;
 
@@ -13,7 +14,7 @@ final class ClassificationHeadOnnx {
 
   static String emit(OnnxGraph g, String cls, String patches, ClassificationHead head) {
     String x = cls;
-    if (head.pooling() == ClassificationHead.Pooling.CLS_AND_MEAN_PATCH) {
+    if (head.pooling() == Pooling.CLS_AND_MEAN_PATCH) {
       String mean = g.op("ReduceMean", List.of(patches), attr("axes", new long[] {1}), attr("keepdims", 0L));
       x = g.op("Concat", List.of(cls, mean), attr("axis", 1L));
     }

@@ -8,9 +8,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.medlora.contracts.JsonNamed;
 import org.medlora.contracts.ModelKind;
+import org.medlora.contracts.Pooling;
 import org.medlora.safetensors.FloatTensor;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.safetensors.SafetensorsWriter;
@@ -18,7 +19,8 @@ import org.medlora.safetensors.SafetensorsWriter;
 /**
  * Trained heads and decoders as safetensors files, under the same names as their ONNX
  * initializers: {@code head.weight}, {@code head.bias} with metadata {@code kind},
- * {@code class_names} (comma-separated) and {@code pooling}; {@code decoder.*} with metadata
+ * {@code class_names} (comma-separated) and {@code pooling} (kind and pooling spelled as in
+ * training requests); {@code decoder.*} with metadata
  * {@code channels}.
  */
 public final class HeadFiles {
@@ -26,12 +28,12 @@ public final class HeadFiles {
   private HeadFiles() {}
 
   /** A head as read from a file, ready to become a block once the input size is known. */
-  public record Head(ModelKind kind, List<String> classNames, ClassificationHead.Pooling pooling, FloatTensor weight, FloatTensor bias) {
+  public record Head(ModelKind kind, List<String> classNames, Pooling pooling, FloatTensor weight, FloatTensor bias) {
 
     public ClassificationHead classifier(NDManager manager) {
       requireKind(ModelKind.CLASSIFICATION);
       int in = (int) weight.dim(1);
-      int embedDim = pooling == ClassificationHead.Pooling.CLS ? in : in / 2;
+      int embedDim = pooling == Pooling.CLS ? in : in / 2;
       ClassificationHead head = new ClassificationHead(embedDim, classNames.size(), pooling);
       head.initialize(manager, DataType.FLOAT32, new Shape(1, embedDim));
       copy(head.weight(), weight);
@@ -63,15 +65,15 @@ public final class HeadFiles {
     write(file, ModelKind.SEGMENTATION, classNames, null, head.weight(), head.bias());
   }
 
-  private static void write(Path file, ModelKind kind, List<String> classNames, ClassificationHead.Pooling pooling,
+  private static void write(Path file, ModelKind kind, List<String> classNames, Pooling pooling,
       Parameter weight, Parameter bias) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter()
         .putFloats("head.weight", weight.getShape().getShape(), weight.getArray().toFloatArray())
         .putFloats("head.bias", bias.getShape().getShape(), bias.getArray().toFloatArray())
-        .putMetadata("kind", kind.name().toLowerCase(Locale.ROOT))
+        .putMetadata("kind", kind.jsonName())
         .putMetadata("class_names", String.join(",", classNames));
     if (pooling != null) {
-      w.putMetadata("pooling", pooling.name().toLowerCase(Locale.ROOT));
+      w.putMetadata("pooling", pooling.jsonName());
     }
     w.write(file);
   }
@@ -79,10 +81,17 @@ public final class HeadFiles {
   public static Head readHead(Path file) throws IOException {
     SafetensorsFile f = SafetensorsFile.read(file);
     Map<String, String> meta = f.metadata();
-    String kind = meta.getOrDefault("kind", "");
-    if (!kind.equals("classification") && !kind.equals("segmentation")) {
+    ModelKind kind;
+    Pooling pooling;
+    try {
+      kind = JsonNamed.fromJsonName(ModelKind.class, meta.get("kind"));
+      pooling = JsonNamed.fromJsonName(Pooling.class, meta.getOrDefault("pooling", Pooling.CLS.jsonName()));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + " is not a medlora head: metadata " + e.getMessage(), e);
+    }
+    if (kind == ModelKind.FEATURES) {
       throw new IOException(file + " is not a medlora head: metadata 'kind' must be classification or "
-          + "segmentation, got '" + kind + "'");
+          + "segmentation, got 'features'");
     }
     List<String> classes = Arrays.asList(meta.getOrDefault("class_names", "").split(","));
     FloatTensor weight = f.floatTensor("head.weight");
@@ -91,9 +100,7 @@ public final class HeadFiles {
       throw new IOException(file + ": head.weight " + weight + " and head.bias " + bias
           + " do not fit " + classes.size() + " class names " + classes);
     }
-    ClassificationHead.Pooling pooling =
-        ClassificationHead.Pooling.valueOf(meta.getOrDefault("pooling", "cls").toUpperCase(Locale.ROOT));
-    return new Head(ModelKind.valueOf(kind.toUpperCase(Locale.ROOT)), classes, pooling, weight, bias);
+    return new Head(kind, classes, pooling, weight, bias);
   }
 
   public static void writeDecoder(Path file, UpsamplingDecoder decoder) throws IOException {

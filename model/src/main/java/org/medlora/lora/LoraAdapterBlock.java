@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import org.medlora.contracts.LoraTarget;
 
 /**
  * The low-rank update of one linear map: {@code y = scaling * (x A^T) B^T}.
@@ -101,7 +102,12 @@ public final class LoraAdapterBlock extends AbstractBlock {
   private NDArray deltaOver(NDArray baseWeight, LoraTarget target) {
     NDArray delta = up.getArray().matMul(down.getArray()).mul(scaling); // (out, in)
     long rows = baseWeight.getShape().get(0);
-    int first = target.firstRow(outDim);
+    // Q, K and V each own one outDim-row third of the fused qkv weight.
+    int first = switch (target) {
+      case Q, PROJ, FC1, FC2 -> 0;
+      case K -> outDim;
+      case V -> 2 * outDim;
+    };
     if (first == 0 && rows == outDim) {
       return delta;
     }

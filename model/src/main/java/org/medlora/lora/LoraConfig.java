@@ -2,6 +2,7 @@ package org.medlora.lora;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.medlora.contracts.LoraTarget;
 
 /**
  * How a backbone is adapted with LoRA: {@code delta W = scaling * B A}, with A (r x in)

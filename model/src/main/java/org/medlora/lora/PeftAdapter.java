@@ -8,14 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.safetensors.FloatTensor;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.safetensors.SafetensorsWriter;
@@ -113,7 +116,7 @@ public record PeftAdapter(LoraConfig config, Map<LoraSite, LoraFactors> factors)
     json.put("lora_alpha", config.alpha());
     json.put("use_rslora", config.rsLora());
     var modules = json.putArray("target_modules");
-    config.targets().stream().sorted().forEach(t -> modules.add(t.peftModuleName()));
+    config.targets().stream().sorted().forEach(t -> modules.add(moduleName(t)));
     json.put("lora_dropout", 0.0);
     json.put("bias", "none");
     json.put("fan_in_fan_out", false);
@@ -125,7 +128,7 @@ public record PeftAdapter(LoraConfig config, Map<LoraSite, LoraFactors> factors)
         .sorted((x, y) -> compareSites(x.getKey(), y.getKey()))
         .forEach(
             e -> {
-              String prefix = "base_model.model." + e.getKey().target().huggingFaceModule(e.getKey().block());
+              String prefix = "base_model.model." + e.getKey().huggingFaceModule();
               writer.putFloats(prefix + ".lora_A.weight", e.getValue().down().shape(), e.getValue().down().data());
               writer.putFloats(prefix + ".lora_B.weight", e.getValue().up().shape(), e.getValue().up().data());
             });
@@ -162,7 +165,7 @@ public record PeftAdapter(LoraConfig config, Map<LoraSite, LoraFactors> factors)
       List<String> unknown = new ArrayList<>();
       for (JsonNode n : node) {
         try {
-          targets.add(LoraTarget.parse(n.asText()));
+          targets.add(target(n.asText()));
         } catch (IllegalArgumentException e) {
           unknown.add(n.asText());
         }
@@ -175,8 +178,8 @@ public record PeftAdapter(LoraConfig config, Map<LoraSite, LoraFactors> factors)
     } else {
       Pattern regex = Pattern.compile(node.asText());
       for (LoraTarget t : LoraTarget.values()) {
-        if (regex.matcher(t.huggingFaceModule(0)).matches()
-            || regex.matcher("dinov2." + t.huggingFaceModule(0)).matches()) {
+        String module = new LoraSite(0, t).huggingFaceModule();
+        if (regex.matcher(module).matches() || regex.matcher("dinov2." + module).matches()) {
           targets.add(t);
         }
       }
@@ -189,11 +192,31 @@ public record PeftAdapter(LoraConfig config, Map<LoraSite, LoraFactors> factors)
 
   private static LoraSite siteOf(String modulePath, int block) {
     for (LoraTarget t : LoraTarget.values()) {
-      if (t.huggingFaceModule(block).equals(modulePath)) {
-        return new LoraSite(block, t);
+      LoraSite site = new LoraSite(block, t);
+      if (site.huggingFaceModule().equals(modulePath)) {
+        return site;
       }
     }
     return null;
+  }
+
+  /** The name PEFT's {@code target_modules} uses: the last segment of the module path. */
+  static String moduleName(LoraTarget target) {
+    String module = new LoraSite(0, target).huggingFaceModule();
+    return module.substring(module.lastIndexOf('.') + 1);
+  }
+
+  /** A target from PEFT's module name ({@code query}, {@code dense}) or ours ({@code q}, {@code fc1}). */
+  static LoraTarget target(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    for (LoraTarget t : LoraTarget.values()) {
+      if (t.jsonName().equals(n) || moduleName(t).equals(n)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown LoRA target '" + name + "'; expected one of " + Arrays.toString(LoraTarget.values())
+            + " or PEFT's query, key, value, dense, fc1, fc2");
   }
 
   private static int compareSites(LoraSite a, LoraSite b) {

@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraConfig;
-import org.medlora.lora.LoraTarget;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.testing.OrtRunner;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.Pooling;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.heads.UpsamplingDecoder;
@@ -72,7 +73,7 @@ class FixtureExportTest {
 
   @Test
   void classifierGivesReferenceLogitsAndProbabilities() throws Exception {
-    ClassificationHead head = new ClassificationHead(64, 3, ClassificationHead.Pooling.CLS_AND_MEAN_PATCH);
+    ClassificationHead head = new ClassificationHead(64, 3, Pooling.CLS_AND_MEAN_PATCH);
     head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
     head.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_clsavg.weight").data());
     head.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_clsavg.bias").data());

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.Pooling;
 import org.medlora.safetensors.FloatTensor;
 import org.medlora.testing.ReferenceFixture;
 
@@ -51,7 +52,7 @@ class HeadsReferenceParityTest {
     bias.getArray().set(ReferenceFixture.tensor("heads.safetensors", head + ".bias").data());
   }
 
-  private NDArray classify(ClassificationHead.Pooling pooling, int classes, String head, NDList features) {
+  private NDArray classify(Pooling pooling, int classes, String head, NDList features) {
     ClassificationHead h = new ClassificationHead(64, classes, pooling);
     h.initialize(manager, DataType.FLOAT32, new Shape(2, 64));
     load(h.weight(), h.bias(), head);
@@ -60,15 +61,15 @@ class HeadsReferenceParityTest {
 
   @Test
   void clsPlusMeanPatchClassifierMatchesDinoV2LinearEvaluation() {
-    NDArray logits = classify(ClassificationHead.Pooling.CLS_AND_MEAN_PATCH, 3, "head_clsavg", features(""));
+    NDArray logits = classify(Pooling.CLS_AND_MEAN_PATCH, 3, "head_clsavg", features(""));
     assertClose(output("heads.clsavg_logits"), logits, 1e-4, "heads.clsavg_logits");
-    NDArray png = classify(ClassificationHead.Pooling.CLS_AND_MEAN_PATCH, 3, "head_clsavg", features("png."));
+    NDArray png = classify(Pooling.CLS_AND_MEAN_PATCH, 3, "head_clsavg", features("png."));
     assertClose(output("png.heads.clsavg_logits"), png, 1e-4, "png.heads.clsavg_logits");
   }
 
   @Test
   void clsClassifierReadsTheClsTokenNotAPatch() {
-    NDArray logits = classify(ClassificationHead.Pooling.CLS, 1, "head_cls", features(""));
+    NDArray logits = classify(Pooling.CLS, 1, "head_cls", features(""));
     assertClose(output("heads.cls_logits"), logits, 1e-4, "heads.cls_logits");
   }
 

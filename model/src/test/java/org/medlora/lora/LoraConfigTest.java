@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.LoraTarget;
 
 class LoraConfigTest {
 
@@ -36,11 +37,23 @@ class LoraConfigTest {
 
   @Test
   void targetsParseFromOurNamesAndPeftModuleNames() {
-    assertEquals(LoraTarget.Q, LoraTarget.parse("query"));
-    assertEquals(LoraTarget.V, LoraTarget.parse("v"));
-    assertEquals(LoraTarget.PROJ, LoraTarget.parse("dense"));
-    assertEquals(LoraTarget.FC2, LoraTarget.parse("FC2"));
-    var e = assertThrows(IllegalArgumentException.class, () -> LoraTarget.parse("gate_proj"));
+    assertEquals(LoraTarget.Q, PeftAdapter.target("query"));
+    assertEquals(LoraTarget.V, PeftAdapter.target("v"));
+    assertEquals(LoraTarget.PROJ, PeftAdapter.target("dense"));
+    assertEquals(LoraTarget.FC2, PeftAdapter.target("FC2"));
+    assertEquals("dense", PeftAdapter.moduleName(LoraTarget.PROJ));
+    var e = assertThrows(IllegalArgumentException.class, () -> PeftAdapter.target("gate_proj"));
     assertTrue(e.getMessage().contains("gate_proj"), e.getMessage());
+  }
+
+  @Test
+  void aSiteNamesItsMetaWeightAndItsHuggingFaceModule() {
+    LoraSite v = new LoraSite(3, LoraTarget.V);
+    assertEquals("blocks.3.attn.qkv.weight", v.baseWeightKey());
+    assertEquals("encoder.layer.3.attention.attention.value", v.huggingFaceModule());
+    assertEquals("blocks.3.v", v.toString());
+    LoraSite fc1 = new LoraSite(0, LoraTarget.FC1);
+    assertEquals("blocks.0.mlp.fc1.weight", fc1.baseWeightKey());
+    assertEquals("encoder.layer.0.mlp.fc1", fc1.huggingFaceModule());
   }
 }

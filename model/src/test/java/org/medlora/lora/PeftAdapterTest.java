@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.safetensors.FloatTensor;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.safetensors.SafetensorsWriter;

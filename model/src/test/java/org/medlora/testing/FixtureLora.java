@@ -2,10 +2,10 @@ package org.medlora.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraConfig;
 import org.medlora.lora.LoraFactors;
 import org.medlora.lora.LoraSite;
-import org.medlora.lora.LoraTarget;
 import org.medlora.lora.PeftAdapter;
 
 /** Fixture A's q/v LoRA (r = 3, alpha = 3, so scaling 1) as a {@link PeftAdapter}. */

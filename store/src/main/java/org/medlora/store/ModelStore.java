@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.medlora.contracts.ManifestCodec;
+import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.ModelManifest;
 
 /**
@@ -100,29 +101,28 @@ public final class ModelStore {
 
   /**
    * Publishes {@code modelOnnx} as the next version of {@code task}; see {@link #publish(String,
-   * Path, ModelManifest)}.
+   * Path, ManifestDraft)}.
    */
-  public PublishedModel publish(String task, byte[] modelOnnx, ModelManifest manifest)
+  public PublishedModel publish(String task, byte[] modelOnnx, ManifestDraft draft)
       throws IOException {
     Objects.requireNonNull(modelOnnx, "modelOnnx");
     if (modelOnnx.length == 0) {
       throw new IllegalArgumentException("modelOnnx is empty (0 bytes); expected an ONNX model");
     }
-    return publish(task, manifest, out -> out.write(modelOnnx));
+    return publish(task, draft, out -> out.write(modelOnnx));
   }
 
   /**
    * Publishes the file {@code modelOnnx} as the next version of {@code task}: the number after the
-   * highest existing one. The manifest's {@code version} and {@code modelSha256} are replaced by
-   * the number given and the digest of the bytes written; everything else is kept. Also rewrites
-   * {@code <task>/config.pbtxt} from the newest version's manifest.
+   * highest existing one. The manifest is the draft with that number and the SHA-256 of the bytes
+   * written. Also rewrites {@code <task>/config.pbtxt} from the newest version's manifest.
    *
    * @throws IllegalArgumentException if {@code task} is not a valid task name or differs from the
-   *     manifest's, or the model is empty
+   *     draft's, or the model is empty
    * @throws IOException if writing fails (then no version was created), or if the version was
    *     created but {@code config.pbtxt} could not be updated (the message says so)
    */
-  public PublishedModel publish(String task, Path modelOnnx, ModelManifest manifest)
+  public PublishedModel publish(String task, Path modelOnnx, ManifestDraft draft)
       throws IOException {
     Objects.requireNonNull(modelOnnx, "modelOnnx");
     if (!Files.isRegularFile(modelOnnx)) {
@@ -132,7 +132,7 @@ public final class ModelStore {
       throw new IllegalArgumentException(
           modelOnnx + " is empty (0 bytes); expected an ONNX model");
     }
-    return publish(task, manifest, out -> copy(modelOnnx, out));
+    return publish(task, draft, out -> copy(modelOnnx, out));
   }
 
   /** Published version numbers of {@code task}, ascending; empty if there are none. */
@@ -219,13 +219,13 @@ public final class ModelStore {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  private PublishedModel publish(String task, ModelManifest manifest, ModelSource source)
+  private PublishedModel publish(String task, ManifestDraft draft, ModelSource source)
       throws IOException {
     ModelManifest.checkTask(task);
-    Objects.requireNonNull(manifest, "manifest");
-    if (!manifest.task().equals(task)) {
+    Objects.requireNonNull(draft, "draft");
+    if (!draft.task().equals(task)) {
       throw new IllegalArgumentException(
-          "the manifest is for task " + manifest.task() + ", not " + task);
+          "the manifest is for task " + draft.task() + ", not " + task);
     }
     Path taskDir = root.resolve(task);
     Files.createDirectories(taskDir);
@@ -235,10 +235,9 @@ public final class ModelStore {
     boolean renamed = false;
     try {
       String sha = writeModel(temp.resolve(MODEL_FILE), source);
-      ModelManifest withSha = manifest.withModelSha256(sha);
       int version = nextVersion(taskDir);
       for (int attempt = 1; ; attempt++) {
-        ModelManifest m = withSha.withVersion(version);
+        ModelManifest m = draft.toManifest(version, sha);
         writeManifest(temp.resolve(MANIFEST_FILE), m);
         syncDirectory(temp);
         Path target = taskDir.resolve(Integer.toString(version));

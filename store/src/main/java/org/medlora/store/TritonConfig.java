@@ -1,9 +1,9 @@
 package org.medlora.store;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.TensorSpec;
 
 /**
@@ -69,9 +69,9 @@ final class TritonConfig {
     s.append("}\n");
     s.append("version_policy: { latest { num_versions: 1 } }\n");
 
-    parameter(s, "medlora.kind", m.kind().name().toLowerCase(Locale.ROOT));
+    parameter(s, OnnxNames.META_KIND, m.kind().jsonName());
     for (int i = 0; i < m.classNames().size(); i++) {
-      parameter(s, "medlora.class." + i, m.classNames().get(i));
+      parameter(s, OnnxNames.TRITON_CLASS_PREFIX + i, m.classNames().get(i));
     }
     return s.toString();
   }

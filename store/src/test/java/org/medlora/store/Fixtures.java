@@ -4,53 +4,53 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.medlora.contracts.BackboneInfo;
 import org.medlora.contracts.DatasetInfo;
+import org.medlora.contracts.DatasetLayout;
+import org.medlora.contracts.DatasetSpec;
+import org.medlora.contracts.LoraTarget;
+import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.ModelKind;
-import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.TensorSpec;
+import org.medlora.contracts.TrainingRequest;
 import org.medlora.contracts.VerificationInfo;
 
-/** Manifests and model bytes for store tests. */
+/** Manifest drafts and model bytes for store tests. */
 final class Fixtures {
-
-  /** What a caller might pass before the store sets the real digest. */
-  static final String PLACEHOLDER_SHA = "0".repeat(64);
 
   private Fixtures() {}
 
-  /** A LoRA lung segmenter at {@code size x size}, with a version the store must overwrite. */
-  static ModelManifest segmentation(String task, int size) {
-    Map<String, String> training = new LinkedHashMap<>();
-    training.put("epochs", "30");
-    training.put("lr", "3e-4");
-    return new ModelManifest(
+  /** A LoRA lung segmenter at {@code size x size}, trained for request {@code lungs-001}. */
+  static ManifestDraft segmentation(String task, int size) {
+    TrainingRequest request = TrainingRequest.minimal("lungs-001", task, ModelKind.SEGMENTATION,
+        DatasetSpec.of("/data/lungs", DatasetLayout.IMAGE_MASK_FOLDERS),
+        "/models/model.safetensors");
+    return new ManifestDraft(
         task,
-        99,
         ModelKind.SEGMENTATION,
         List.of("background", "lung"),
         PreprocessingSpec.imagenet(size, size),
-        "pixel_values",
-        List.of(new TensorSpec("logits", "float32", List.of(-1L, 2L, (long) size, (long) size))),
+        OnnxNames.INPUT,
+        List.of(new TensorSpec(OnnxNames.LOGITS, "float32",
+            List.of(-1L, 2L, (long) size, (long) size))),
         new BackboneInfo("dinov2-vits14", 384, 12, 6, 14, 0, "model.safetensors", "b".repeat(64)),
-        MethodInfo.lora(8, 16f, List.of("q", "v"), false),
-        training,
+        MethodInfo.lora(8, 16f, List.of(LoraTarget.Q, LoraTarget.V), false),
+        request,
         Map.of("dice", 0.93),
-        new DatasetInfo("image-folder", "c".repeat(64), 120, 30),
+        new DatasetInfo(DatasetLayout.IMAGE_MASK_FOLDERS, "c".repeat(64), 120, 30),
         new VerificationInfo(3.5e-6, 1e-4, 4, 0),
         "fp32",
         17,
-        PLACEHOLDER_SHA,
         Map.of("medlora", "0.1.0"),
         Instant.parse("2025-06-01T12:00:00Z"));
   }
 
-  static ModelManifest segmentation(String task) {
+  static ManifestDraft segmentation(String task) {
     return segmentation(task, 448);
   }
 

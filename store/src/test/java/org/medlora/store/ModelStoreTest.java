@@ -56,10 +56,13 @@ class ModelStoreTest {
     assertEquals(List.of(1, 2), store.versions("lungs"));
     assertEquals(1, v1.version());
     assertEquals(2, v2.version());
-    // The caller's version (99) and placeholder digest are replaced.
+    // The store numbers the version and digests the bytes it wrote; the rest is the draft.
     assertEquals(1, v1.manifest().version());
     assertEquals(Fixtures.sha256(first), v1.manifest().modelSha256());
     assertEquals(Fixtures.sha256(second), v2.manifest().modelSha256());
+    assertEquals(Fixtures.segmentation("lungs"), v2.manifest().draft());
+    assertEquals(Fixtures.segmentation("lungs").toManifest(2, Fixtures.sha256(second)),
+        v2.manifest());
 
     Path dir1 = root.resolve("lungs/1");
     assertEquals(dir1, v1.directory());

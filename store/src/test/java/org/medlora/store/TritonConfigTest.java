@@ -7,20 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.MethodInfo;
+import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.TensorSpec;
 
 class TritonConfigTest {
 
+  private static final String SHA = "a".repeat(64);
+
   private static ModelManifest features(List<TensorSpec> outputs) {
-    ModelManifest s = Fixtures.segmentation("dino-features");
-    return new ModelManifest("dino-features", 1, ModelKind.FEATURES, List.of(),
-        PreprocessingSpec.imagenet(224, 224), "pixel_values", outputs, s.backbone(),
-        MethodInfo.of("none"), Map.of(), Map.of(), null, s.verification(), "fp16", 17,
-        s.modelSha256(), Map.of(), s.createdAt());
+    ManifestDraft s = Fixtures.segmentation("dino-features");
+    return new ManifestDraft("dino-features", ModelKind.FEATURES, List.of(),
+        PreprocessingSpec.imagenet(224, 224), OnnxNames.INPUT, outputs, s.backbone(),
+        MethodInfo.of(MethodKind.NONE), null, Map.of(), null, s.verification(), "fp16", 17,
+        Map.of(), s.createdAt()).toManifest(1, SHA);
   }
 
   @Test
@@ -57,7 +62,8 @@ class TritonConfigTest {
           value: { string_value: "lung" }
         }
         """;
-    assertEquals(expected, TritonConfig.render(Fixtures.segmentation("lungs")));
+    assertEquals(expected,
+        TritonConfig.render(Fixtures.segmentation("lungs").toManifest(1, SHA)));
   }
 
   @Test

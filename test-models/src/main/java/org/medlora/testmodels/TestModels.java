@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.medlora.contracts.Pooling;
 import org.medlora.export.ExportSources;
 import org.medlora.export.Precision;
 import org.medlora.heads.ClassificationHead;
@@ -71,7 +72,7 @@ public final class TestModels {
       HeadFiles.writeSegmenter(segHead, seg, SEG_CLASSES);
 
       ClassificationHead cls =
-          new ClassificationHead(64, 3, ClassificationHead.Pooling.CLS_AND_MEAN_PATCH);
+          new ClassificationHead(64, 3, Pooling.CLS_AND_MEAN_PATCH);
       cls.initialize(m, DataType.FLOAT32, new Shape(1, 64));
       cls.weight().getArray().set(heads.floatTensor("head_clsavg.weight").data());
       cls.bias().getArray().set(heads.floatTensor("head_clsavg.bias").data());

@@ -2,16 +2,15 @@ package org.medlora.worker;
 
 import java.io.IOException;
 import java.util.Optional;
+import org.medlora.contracts.TrainingRequest;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
 /**
  * Which requests already produced a model. The store is the record: every trained manifest
- * carries its request id in its provenance, so no other database can drift from it.
+ * carries the request it was trained for, so no other database can drift from it.
  */
 final class CompletedRequests {
-
-  static final String REQUEST_ID = "request-id";
 
   private CompletedRequests() {}
 
@@ -22,7 +21,8 @@ final class CompletedRequests {
     }
     for (int version : store.versions(task)) {
       PublishedModel model = store.open(task, version);
-      if (requestId.equals(model.manifest().training().get(REQUEST_ID))) {
+      TrainingRequest training = model.manifest().training();
+      if (training != null && requestId.equals(training.requestId())) {
         return Optional.of(model);
       }
     }

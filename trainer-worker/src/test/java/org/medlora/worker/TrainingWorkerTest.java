@@ -181,7 +181,7 @@ class TrainingWorkerTest {
       List<JobEvent> seen = eventsUntilTerminal(id);
       assertEquals(List.of("accepted", "progress", "completed"), types(seen), id);
       JobEvent.Completed done = (JobEvent.Completed) seen.get(2);
-      assertEquals(id.substring(3), done.manifest().method().kind());
+      assertEquals(id.substring(3), done.manifest().method().kind().jsonName());
     }
   }
 
@@ -193,6 +193,8 @@ class TrainingWorkerTest {
     List<JobEvent> seen = eventsUntilTerminal("it-lungs-1");
     // The first run's events come first on the topic; this delivery adds only a completed.
     assertEquals("completed", seen.get(seen.size() - 1).type());
+    JobEvent.Completed done = (JobEvent.Completed) seen.get(seen.size() - 1);
+    assertEquals("it-lungs-1", done.manifest().training().requestId(), "found by the typed request");
     assertEquals(List.of(1), new ModelStore(Path.of("target/worker-test-store")).versions("it-lungs"));
   }
 

@@ -3,31 +3,36 @@ package org.medlora.training;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import org.medlora.backbone.DinoV2Backbone;
+import org.medlora.contracts.MethodKind;
 
 /** The paper's three ways to adapt the backbone, as a choice of which parameters learn. */
-public enum FineTuning {
-  /** Frozen backbone, only the head learns (a linear probe). */
-  LINEAR,
-  /** Only the LoRA adapters (and the head) learn. */
-  LORA,
-  /** Every backbone parameter learns, except the mask token, which no supervised loss reaches. */
-  FULL;
+public final class FineTuning {
 
-  /** Freezes and unfreezes the backbone's parameters for this method. */
-  public void configure(DinoV2Backbone backbone) {
+  private FineTuning() {}
+
+  /**
+   * Freezes and unfreezes the backbone's parameters for {@code method}: {@code linear} freezes
+   * the backbone (only the head learns), {@code lora} lets only the LoRA adapters (and the head)
+   * learn, {@code full} every backbone parameter but the mask token, which no supervised loss
+   * reaches.
+   */
+  public static void configure(MethodKind method, DinoV2Backbone backbone) {
+    if (method == MethodKind.NONE) {
+      throw new IllegalArgumentException("method none trains nothing; choose linear, lora or full");
+    }
     boolean hasLora = backbone.loraConfig() != null;
-    if (this == LORA && !hasLora) {
+    if (method == MethodKind.LORA && !hasLora) {
       throw new IllegalArgumentException("LORA fine-tuning needs a backbone built with optLora(...)");
     }
-    if (this != LORA && hasLora) {
+    if (method != MethodKind.LORA && hasLora) {
       throw new IllegalArgumentException(
-          this + " fine-tuning takes a backbone without LoRA adapters; build it without optLora");
+          method + " fine-tuning takes a backbone without LoRA adapters; build it without optLora");
     }
-    backbone.freezeParameters(this != FULL);
-    if (this == FULL) {
+    backbone.freezeParameters(method != MethodKind.FULL);
+    if (method == MethodKind.FULL) {
       backbone.checkpointParameters().get("mask_token").freeze(true);
     }
-    if (this == LORA) {
+    if (method == MethodKind.LORA) {
       backbone.loraAdapters().values().forEach(a -> a.freezeParameters(false));
     }
   }

@@ -15,22 +15,18 @@ final class Optimizers {
     int steps = Math.max(1, totalSteps - warmupSteps);
     Tracker main =
         switch (spec.schedule()) {
-          case "constant" -> Tracker.fixed(lr);
-          case "cosine" -> Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(steps).build();
-          case "linear" -> LinearTracker.builder().setBaseValue(lr).optSlope(-lr / steps).optMinValue(0f).build();
-          default -> throw new IllegalArgumentException(
-              "unknown schedule '" + spec.schedule() + "'; expected constant, cosine or linear");
+          case CONSTANT -> Tracker.fixed(lr);
+          case COSINE -> Tracker.cosine().setBaseValue(lr).optFinalValue(0f).setMaxUpdates(steps).build();
+          case LINEAR -> LinearTracker.builder().setBaseValue(lr).optSlope(-lr / steps).optMinValue(0f).build();
         };
     Tracker tracker =
         warmupSteps > 0 ? Tracker.warmUp().setMainTracker(main).optWarmUpSteps(warmupSteps).build() : main;
     float decay = (float) spec.weightDecay();
     return switch (spec.name()) {
-      case "adamw" -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(decay).build();
-      case "adam" -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(decay).build();
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) spec.momentum())
+      case ADAMW -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(decay).build();
+      case ADAM -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(decay).build();
+      case SGD -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) spec.momentum())
           .optWeightDecays(decay).build();
-      default -> throw new IllegalArgumentException(
-          "unknown optimizer '" + spec.name() + "'; expected adamw, adam or sgd");
     };
   }
 

@@ -13,19 +13,18 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.DecoderSpec;
+import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.Augmentation;
 import org.medlora.data.Dataset;
-import org.medlora.data.DatasetLayout;
 import org.medlora.data.DatasetReader;
 import org.medlora.data.ExampleLoader;
 import org.medlora.data.Sample;
@@ -39,7 +38,6 @@ import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.heads.UpsamplingDecoder;
 import org.medlora.lora.LoraConfig;
-import org.medlora.lora.LoraTarget;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
@@ -90,7 +88,7 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) request.seed());
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
-    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), DatasetLayout.parse(dataSpec.layout()), kind)
+    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), dataSpec.layout(), kind)
         .requireSkippedAtMost(dataSpec.maxSkippedFraction());
     if (!dataset.skipped().isEmpty()) {
       problem(dataset.skippedSummary()); // one line, not one per file
@@ -104,7 +102,7 @@ public final class TrainingRun {
     }
     DinoV2Checkpoint checkpoint = DinoV2Checkpoint.load(Path.of(request.checkpoint()));
     checkpoint.notes().forEach(this::problem);
-    FineTuning method = FineTuning.valueOf(request.method().kind().toUpperCase(Locale.ROOT));
+    MethodKind method = request.method().kind();
     int size = request.imageSize();
     PreprocessingSpec pre = PreprocessingSpec.imagenet(size, size);
 
@@ -114,11 +112,11 @@ public final class TrainingRun {
       int grid = backbone.config().gridSize(size);
       Block head =
           kind == ModelKind.CLASSIFICATION
-              ? new ClassificationHead(d, classes.size(), pooling())
+              ? new ClassificationHead(d, classes.size(), request.pooling())
               : new SegmentationHead(d, classes.size(), grid, grid);
       BackboneWithHead net = new BackboneWithHead(backbone, head);
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
-      method.configure(backbone);
+      FineTuning.configure(method, backbone);
       long trainable = FineTuning.trainableParameterCount(net);
 
       Augmentation augmentation = augmentation();
@@ -130,7 +128,7 @@ public final class TrainingRun {
 
       long started = System.nanoTime();
       Map<String, Double> metrics =
-          method == FineTuning.LINEAR
+          method == MethodKind.LINEAR
               ? trainLinearProbe(net, batches, evaluator, loss, split)
               : trainEndToEnd(net, batches, evaluator, loss, split);
       double secondsPerEpoch = (System.nanoTime() - started) / 1e9 / request.epochs();
@@ -147,7 +145,7 @@ public final class TrainingRun {
         evaluator.evaluate(net, decoder, dataset.testSamples()).forEach((k, v) -> all.put("test-" + k, v));
       }
       all.put("seconds-per-epoch", secondsPerEpoch);
-      all.put("trainable-params", (double) trainable);
+      all.put("trainable-params", (double) trainable); // the manifest's one record of it
 
       Predictor predictor =
           kind == ModelKind.CLASSIFICATION
@@ -155,7 +153,7 @@ public final class TrainingRun {
               : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           Path.of(request.checkpoint()).getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
-          provenance(trainable), all,
+          request, all,
           new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
               dataset.skipped().size(), dataset.skippedSummary()),
           Precision.FP32);
@@ -224,18 +222,12 @@ public final class TrainingRun {
     return requested;
   }
 
-  private LoraConfig loraConfig(FineTuning method) {
-    if (method != FineTuning.LORA) {
+  private LoraConfig loraConfig(MethodKind method) {
+    if (method != MethodKind.LORA) {
       return null;
     }
     var m = request.method();
-    EnumSet<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
-    m.loraTargets().forEach(t -> targets.add(LoraTarget.parse(t)));
-    return new LoraConfig(m.loraRank(), m.loraAlpha(), targets, m.rsLora());
-  }
-
-  private ClassificationHead.Pooling pooling() {
-    return request.pooling().equals("cls") ? ClassificationHead.Pooling.CLS : ClassificationHead.Pooling.CLS_AND_MEAN_PATCH;
+    return new LoraConfig(m.loraRank(), m.loraAlpha(), EnumSet.copyOf(m.loraTargets()), m.rsLora());
   }
 
   private Augmentation augmentation() {
@@ -261,34 +253,5 @@ public final class TrainingRun {
       }
     }
     return TaskLoss.inverseFrequency(counts);
-  }
-
-  /** The request's hyper-parameters under stable kebab-case keys, for the manifest. */
-  private Map<String, String> provenance(long trainable) {
-    Map<String, String> p = new LinkedHashMap<>();
-    var o = request.optimizer();
-    var a = request.augmentation();
-    p.put("request-id", request.requestId());
-    p.put("method", request.method().kind());
-    p.put("optimizer", o.name());
-    p.put("learning-rate", Double.toString(o.learningRate()));
-    p.put("schedule", o.schedule());
-    p.put("warmup-epochs", Integer.toString(o.warmupEpochs()));
-    p.put("weight-decay", Double.toString(o.weightDecay()));
-    p.put("epochs", Integer.toString(request.epochs()));
-    p.put("batch-size", Integer.toString(request.batchSize()));
-    p.put("image-size", Integer.toString(request.imageSize()));
-    p.put("augmentation", "hflip=" + a.horizontalFlip() + ",vflip=" + a.verticalFlip() + ",random-resized-crop="
-        + a.randomResizedCrop() + "[" + a.cropScaleMin() + "," + a.cropScaleMax() + "]");
-    p.put("class-weighting", Boolean.toString(request.classWeighting()));
-    p.put("dice-loss", Boolean.toString(request.diceLoss()));
-    p.put("pooling", request.pooling());
-    p.put("decoder", request.decoder().train() ? "epochs=" + request.decoder().epochs() + ",lr="
-        + request.decoder().learningRate() : "none");
-    p.put("validation-fraction", Double.toString(request.dataset().validationFraction()));
-    p.put("split-seed", Long.toString(request.dataset().splitSeed()));
-    p.put("seed", Long.toString(request.seed()));
-    p.put("trainable-params", Long.toString(trainable));
-    return p;
   }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
+import org.medlora.contracts.MethodKind;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.lora.LoraConfig;
 
@@ -34,14 +35,14 @@ class FineTuningTest {
       DinoV2Backbone full = DinoV2Backbone.builder().setConfig(DinoV2Config.vitS14()).build();
       full.initialize(m, DataType.FLOAT32, new Shape(1, 3, 14, 14));
       assertEquals(22_056_576L, FineTuning.parameterCount(full));
-      FineTuning.FULL.configure(full);
+      FineTuning.configure(MethodKind.FULL, full);
       assertEquals(22_056_576L - 384, FineTuning.trainableParameterCount(full), "all but the mask token");
 
       DinoV2Backbone lora =
           DinoV2Backbone.builder().setConfig(DinoV2Config.vitS14()).optLora(LoraConfig.queryValue(3, 15f)).build();
       BackboneWithHead segmenter = new BackboneWithHead(lora, new SegmentationHead(384, 2, 1, 1));
       segmenter.initialize(m, DataType.FLOAT32, new Shape(1, 3, 14, 14));
-      FineTuning.LORA.configure(lora);
+      FineTuning.configure(MethodKind.LORA, lora);
       assertEquals(18_432L * 3, FineTuning.trainableParameterCount(lora));
       assertEquals(56_066L, FineTuning.trainableParameterCount(segmenter), "the paper's count: r 3 + 2-class head");
     }
@@ -64,17 +65,17 @@ class FineTuningTest {
   }
 
   @ParameterizedTest
-  @EnumSource(FineTuning.class)
-  void gradientsReachExactlyTheTrainableParameters(FineTuning method) {
+  @EnumSource(value = MethodKind.class, names = {"LINEAR", "LORA", "FULL"})
+  void gradientsReachExactlyTheTrainableParameters(MethodKind method) {
     Engine.getInstance().setRandomSeed(1);
     try (NDManager m = NDManager.newBaseManager()) {
-      LoraConfig lora = method == FineTuning.LORA ? LoraConfig.queryValue(2, 2f) : null;
+      LoraConfig lora = method == MethodKind.LORA ? LoraConfig.queryValue(2, 2f) : null;
       DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(TINY).optLora(lora).build();
       BackboneWithHead net = new BackboneWithHead(backbone, new SegmentationHead(32, 2, 2, 2));
       net.initialize(m, DataType.FLOAT32, new Shape(2, 3, 28, 28));
       // B starts at zero, which would zero A's gradient: give B a value so both are exercised.
       backbone.loraAdapters().values().forEach(a -> a.up().getArray().set(m.ones(a.up().getShape()).mul(0.1f).toFloatArray()));
-      method.configure(backbone);
+      FineTuning.configure(method, backbone);
 
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray pixels = m.randomNormal(new Shape(2, 3, 28, 28));
@@ -104,7 +105,9 @@ class FineTuningTest {
   @Test
   void loraNeedsAdaptersAndTheOthersRefuseThem() {
     DinoV2Backbone plain = DinoV2Backbone.builder().setConfig(TINY).build();
-    var e = assertThrows(IllegalArgumentException.class, () -> FineTuning.LORA.configure(plain));
+    var e = assertThrows(IllegalArgumentException.class, () -> FineTuning.configure(MethodKind.LORA, plain));
     assertTrue(e.getMessage().contains("optLora"), e.getMessage());
+    var none = assertThrows(IllegalArgumentException.class, () -> FineTuning.configure(MethodKind.NONE, plain));
+    assertTrue(none.getMessage().contains("trains nothing"), none.getMessage());
   }
 }

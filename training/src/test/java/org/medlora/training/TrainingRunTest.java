@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.DecoderSpec;
+import org.medlora.contracts.LoraTarget;
 import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.DatasetException;
@@ -67,8 +70,9 @@ class TrainingRunTest {
     assertEquals(30, recorder.phases.size());
     assertTrue(recorder.metrics.get(0).get("dice") < outcome.metrics().get("dice"), "it learned");
     ModelManifest manifest = outcome.published().manifest();
-    assertEquals("lungs-linear", manifest.training().get("request-id"));
-    assertEquals("linear", manifest.method().kind());
+    assertEquals(request, manifest.training(), "the manifest keeps the request as it came");
+    assertEquals("lungs-linear", manifest.training().requestId());
+    assertEquals(MethodKind.LINEAR, manifest.method().kind());
     assertEquals(List.of("background", "lung"), manifest.classNames());
     assertEquals(130.0, outcome.metrics().get("trainable-params"), "a 64 -> 2 linear head");
     // 40 images, of which 5 Shenzhen-style ones lack a mask: said once, and kept in the manifest.
@@ -100,7 +104,9 @@ class TrainingRunTest {
     assertEquals(2, manifest.method().loraRank());
     assertEquals(List.of("background", "benign", "malignant"), manifest.classNames());
     assertTrue(manifest.verification().maxAbsDiff() <= manifest.verification().tolerance());
-    assertTrue(manifest.training().get("decoder").startsWith("epochs=2"), manifest.training().toString());
+    assertEquals(request, manifest.training());
+    assertEquals(new DecoderSpec(true, 2, DecoderSpec.DEFAULT.learningRate()), manifest.training().decoder());
+    assertEquals(List.of(LoraTarget.Q, LoraTarget.V), manifest.method().loraTargets());
     assertEquals(2L * 2 * 2 * 64 * 2 + 3 * 65, outcome.metrics().get("trainable-params"), 1e-9,
         "q and v adapters in 2 blocks, plus the head");
   }

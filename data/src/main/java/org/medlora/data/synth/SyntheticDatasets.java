@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.medlora.data.DatasetLayout;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.imaging.LabelMasks;
 
 /**

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medlora.data.DatasetLayout;
+import org.medlora.contracts.DatasetLayout;
 import org.medlora.data.synth.SyntheticDatasets.Kind;
 import org.medlora.data.synth.SyntheticDatasets.Options;
 

@@ -1,12 +1,9 @@
 package org.medlora.service.models;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -19,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
-import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
 import org.medlora.service.batching.Batcher;
 import org.medlora.store.PublishedModel;
 
@@ -34,10 +31,6 @@ import org.medlora.store.PublishedModel;
 public final class LoadedModel {
 
   private static final Logger LOG = Logger.getLogger(LoadedModel.class);
-
-  static final String PROBABILITIES = "probabilities";
-  static final String LOGITS = "logits";
-  static final String MASK = "mask";
 
   private final PublishedModel published;
   private final OrtEnvironment env;
@@ -173,7 +166,7 @@ public final class LoadedModel {
     for (int i = 0; i < b; i++) {
       float[] p = new float[classes];
       values.get(p);
-      if (output.equals(LOGITS)) {
+      if (output.equals(OnnxNames.LOGITS)) {
         softmax(p);
       }
       results.add(new InferenceResult(p, null, 0, 0));
@@ -186,7 +179,7 @@ public final class LoadedModel {
     int h = (int) dims[dims.length - 2];
     int w = (int) dims[dims.length - 1];
     List<InferenceResult> results = new ArrayList<>(b);
-    if (output.equals(MASK)) {
+    if (output.equals(OnnxNames.MASK)) {
       ByteBuffer bytes = out.getByteBuffer();
       for (int i = 0; i < b; i++) {
         byte[] mask = new byte[h * w];
@@ -232,25 +225,26 @@ public final class LoadedModel {
     }
   }
 
-  /** The output the service reads for this kind, preferring what the export computed for us. */
-  static String chooseOutput(ModelKind kind, Map<String, NodeInfo> outputs) throws ModelLoadException {
-    List<String> preferred = switch (kind) {
-      case CLASSIFICATION -> List.of(PROBABILITIES, LOGITS);
-      case SEGMENTATION -> List.of(MASK, LOGITS);
+  /**
+   * The output the service reads, among those the manifest declares: what the export computed
+   * for this kind (probabilities, a mask) before raw logits, which are reduced here.
+   */
+  static String chooseOutput(ModelManifest manifest) throws ModelLoadException {
+    List<String> preferred = switch (manifest.kind()) {
+      case CLASSIFICATION -> List.of(OnnxNames.PROBABILITIES, OnnxNames.LOGITS);
+      case SEGMENTATION -> List.of(OnnxNames.MASK, OnnxNames.LOGITS);
       case FEATURES -> List.of();
     };
     for (String name : preferred) {
-      NodeInfo info = outputs.get(name);
-      if (info != null && info.getInfo() instanceof TensorInfo t) {
-        boolean ok = name.equals(MASK) ? t.type == OnnxJavaType.UINT8 : t.type == OnnxJavaType.FLOAT;
-        if (ok) {
-          return name;
-        }
+      // A mask holds class indices; everything else is float scores.
+      String dtype = name.equals(OnnxNames.MASK) ? "uint8" : "float32";
+      if (manifest.outputs().stream().anyMatch(o -> o.name().equals(name) && o.dtype().equals(dtype))) {
+        return name;
       }
     }
-    throw new ModelLoadException("the model has none of the outputs " + preferred + " a "
-        + kind.name().toLowerCase() + " model needs (float32 probabilities/logits, uint8 mask);"
-        + " it has " + outputs.keySet() + "; re-export it with bin/medlora export");
+    throw new ModelLoadException("the manifest declares none of the outputs a "
+        + manifest.kind().jsonName() + " model is read by (float32 probabilities or logits, uint8"
+        + " mask), only " + manifest.outputs() + "; re-export it with bin/medlora export");
   }
 
   @Override

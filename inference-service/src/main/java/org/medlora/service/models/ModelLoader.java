@@ -1,13 +1,13 @@
 package org.medlora.service.models;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +16,8 @@ import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.OnnxNames;
+import org.medlora.contracts.TensorSpec;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.store.PublishedModel;
 
@@ -23,20 +25,16 @@ import org.medlora.store.PublishedModel;
  * Turns a verified store version into a {@link LoadedModel}: opens the ONNX Runtime session,
  * checks that the graph is the model its manifest describes, and warms the session up.
  *
- * <p>The checks: the ONNX metadata written by {@code bin/medlora export} ({@code medlora.task},
- * {@code medlora.kind}, {@code medlora.class_names}) equals the manifest's task, kind and
- * classes; the input has the manifest's name and shape (B, 3, H, W) at the preprocessing size;
- * the outputs the service reads exist with the right element type. Any mismatch refuses the
- * version with a message saying what differs.
+ * <p>The checks: the ONNX metadata written by {@code bin/medlora export} (task, kind and class
+ * names under the {@link OnnxNames} keys) equals the manifest's; the input has the manifest's
+ * name and shape (B, 3, H, W) at the preprocessing size; every output the manifest declares
+ * exists with its element type. Any mismatch refuses the version with a message saying what
+ * differs. Which output is read is then the manifest's to say ({@link LoadedModel#chooseOutput}).
  */
 @ApplicationScoped
 public class ModelLoader {
 
   private static final Logger LOG = Logger.getLogger(ModelLoader.class);
-
-  static final String META_TASK = "medlora.task";
-  static final String META_KIND = "medlora.kind";
-  static final String META_CLASSES = "medlora.class_names";
 
   @Inject OrtRuntime runtime;
   @Inject MedloraConfig config;
@@ -60,7 +58,7 @@ public class ModelLoader {
       options = runtime.newSessionOptions();
       session = runtime.env().createSession(published.modelFile().toString(), options);
       check(session, manifest);
-      String output = LoadedModel.chooseOutput(manifest.kind(), session.getOutputInfo());
+      String output = LoadedModel.chooseOutput(manifest);
       var batching = new LoadedModel.BatchingSettings(config.batching().maxBatchSize(),
           config.batching().maxQueueDelay(), config.batching().maxQueueSize());
       LoadedModel model = new LoadedModel(published, runtime.env(), options, session, output,
@@ -100,11 +98,10 @@ public class ModelLoader {
   static void check(OrtSession session, ModelManifest manifest) throws OrtException, ModelLoadException {
     Map<String, String> meta = session.getMetadata().getCustomMetadata();
     String where = manifest.task() + " v" + manifest.version();
-    String kind = manifest.kind().name().toLowerCase(Locale.ROOT);
     String classes = String.join(",", manifest.classNames());
-    expect(where, META_TASK, meta.get(META_TASK), manifest.task());
-    expect(where, META_KIND, meta.get(META_KIND), kind);
-    expect(where, META_CLASSES, meta.get(META_CLASSES), classes);
+    expect(where, OnnxNames.META_TASK, meta.get(OnnxNames.META_TASK), manifest.task());
+    expect(where, OnnxNames.META_KIND, meta.get(OnnxNames.META_KIND), manifest.kind().jsonName());
+    expect(where, OnnxNames.META_CLASS_NAMES, meta.get(OnnxNames.META_CLASS_NAMES), classes);
 
     Map<String, NodeInfo> inputs = session.getInputInfo();
     NodeInfo in = inputs.get(manifest.inputName());
@@ -120,6 +117,28 @@ public class ModelLoader {
           + Arrays.toString(shape) + " but the manifest's preprocessing needs [-1, 3, " + h + ", "
           + w + "] (a dynamic batch of " + h + "x" + w + " RGB images)");
     }
+
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    for (TensorSpec declared : manifest.outputs()) {
+      NodeInfo out = outputs.get(declared.name());
+      if (out == null || !(out.getInfo() instanceof TensorInfo o)
+          || o.type != javaType(declared.dtype())) {
+        throw new ModelLoadException(where + ": the manifest declares output " + declared.name()
+            + " (" + declared.dtype() + ") but the model's outputs are " + outputs.values()
+            + "; the model file and its manifest do not belong together, republish the version");
+      }
+    }
+  }
+
+  /** ONNX Runtime's element type for a manifest's {@link TensorSpec#DTYPES dtype}. */
+  private static OnnxJavaType javaType(String dtype) {
+    return switch (dtype) {
+      case "float32" -> OnnxJavaType.FLOAT;
+      case "float16" -> OnnxJavaType.FLOAT16;
+      case "int64" -> OnnxJavaType.INT64;
+      case "uint8" -> OnnxJavaType.UINT8;
+      default -> throw new IllegalArgumentException("no element type for dtype " + dtype);
+    };
   }
 
   private static void expect(String where, String key, String found, String expected)

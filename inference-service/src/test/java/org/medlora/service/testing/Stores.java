@@ -25,6 +25,6 @@ public final class Stores {
     byte[] model = Files.readAllBytes(template.resolve(modelTask + "/1/model.onnx"));
     ModelManifest manifest = ManifestCodec.fromJson(
         Files.readString(template.resolve(manifestTask + "/1/manifest.json")));
-    return new ModelStore(storeRoot).publish(task, model, manifest);
+    return new ModelStore(storeRoot).publish(task, model, manifest.draft());
   }
 }
