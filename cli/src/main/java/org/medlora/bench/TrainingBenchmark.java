@@ -10,7 +10,7 @@ import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.TrainingRequest;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.training.TrainingRun;
 

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.TrainingRequest;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.training.TrainingRun;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
-import org.medlora.data.synth.SyntheticDatasets.Kind;
+import org.medlora.synth.SyntheticDatasets.Kind;
 
 class DatasetFingerprintTest {
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
-import org.medlora.data.synth.SyntheticDatasets.Kind;
+import org.medlora.synth.SyntheticDatasets.Kind;
 import org.medlora.imaging.ImageDecoder;
 import org.medlora.imaging.ImageLimits;
 import org.medlora.imaging.LabelMasks;

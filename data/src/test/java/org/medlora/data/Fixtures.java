@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.imaging.LabelMasks;
 
 /** Small synthetic data sets and hand-made images for the data tests. */

@@ -41,7 +41,7 @@ import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.Topics;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.testing.ReferenceFixture;
 import org.medlora.testing.SyntheticTasks;

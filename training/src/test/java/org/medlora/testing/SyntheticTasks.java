@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.TrainingRequest;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 
 /**
  * Small synthetic datasets and training requests on fixture A's tiny random-weight backbone

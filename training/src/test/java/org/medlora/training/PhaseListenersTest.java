@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.testing.SyntheticTasks;
 

@@ -21,7 +21,7 @@ import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.DatasetException;
-import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.store.ModelStore;
 import org.medlora.testing.SyntheticTasks;
 

@@ -1,4 +1,4 @@
-package org.medlora.data.synth;
+package org.medlora.synth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.DatasetLayout;
-import org.medlora.data.synth.SyntheticDatasets.Kind;
-import org.medlora.data.synth.SyntheticDatasets.Options;
+import org.medlora.synth.SyntheticDatasets.Kind;
+import org.medlora.synth.SyntheticDatasets.Options;
 
 class SyntheticDatasetsTest {
 

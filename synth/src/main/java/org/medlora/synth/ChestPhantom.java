@@ -1,4 +1,4 @@
-package org.medlora.data.synth;
+package org.medlora.synth;
 
 import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;

@@ -1,4 +1,4 @@
-package org.medlora.data.synth;
+package org.medlora.synth;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
