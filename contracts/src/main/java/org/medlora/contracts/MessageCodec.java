@@ -149,9 +149,10 @@ public final class MessageCodec {
     double momentum = o.or("momentum", Node::number, def.momentum());
     Schedule schedule = o.or("schedule", n -> n.named(Schedule.class), def.schedule());
     int warmupEpochs = o.or("warmup-epochs", Node::integer, def.warmupEpochs());
+    double clipGradient = o.or("clip-gradient", Node::number, def.clipGradient());
     return o.buildNamingFields(
         () -> new OptimizerSpec(name, learningRate, weightDecay, momentum, schedule,
-            warmupEpochs));
+            warmupEpochs, clipGradient));
   }
 
   private static AugmentationSpec augmentation(Node a) {

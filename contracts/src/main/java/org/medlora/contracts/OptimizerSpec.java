@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     "slowly decreasing" learning rate
  * @param warmupEpochs epochs of linear warmup from 0 to {@code learningRate}, >= 0 and fewer
  *     than the request's epochs; default 0
+ * @param clipGradient each gradient element is clipped to [-clipGradient, clipGradient] before
+ *     the step (by value, as DJL's optimizers clip), finite and >= 0; default 0, no clipping
  */
 public record OptimizerSpec(
     OptimizerKind name,
@@ -20,7 +22,8 @@ public record OptimizerSpec(
     @JsonProperty("weight-decay") double weightDecay,
     double momentum,
     Schedule schedule,
-    @JsonProperty("warmup-epochs") int warmupEpochs) {
+    @JsonProperty("warmup-epochs") int warmupEpochs,
+    @JsonProperty("clip-gradient") double clipGradient) {
 
   public static final OptimizerSpec DEFAULT =
       new OptimizerSpec(OptimizerKind.ADAMW, 1e-3, 0.05, 0.9, Schedule.COSINE, 0);
@@ -34,5 +37,12 @@ public record OptimizerSpec(
     }
     Checks.nonNull("schedule", schedule);
     Checks.atLeast("warmupEpochs", warmupEpochs, 0);
+    Checks.finiteAtLeast("clipGradient", clipGradient, 0);
+  }
+
+  /** Without gradient clipping. */
+  public OptimizerSpec(OptimizerKind name, double learningRate, double weightDecay, double momentum,
+      Schedule schedule, int warmupEpochs) {
+    this(name, learningRate, weightDecay, momentum, schedule, warmupEpochs, 0);
   }
 }

@@ -171,6 +171,8 @@ class MessageCodecTest {
         requestRefusal(r -> r.putObject("optimizer").put("name", "lion")));
     assertEquals(prefix + "'optimizer.learning-rate' must be finite and > 0, got -1.0",
         requestRefusal(r -> r.putObject("optimizer").put("learning-rate", -1)));
+    assertEquals(prefix + "'optimizer.clip-gradient' must be finite and >= 0.0, got -1.0",
+        requestRefusal(r -> r.putObject("optimizer").put("clip-gradient", -1)));
     assertEquals(prefix + "'method.lora-targets[1]' must be one of [q, k, v, proj, fc1, fc2], "
             + "got \"out\"",
         requestRefusal(r -> r.putObject("method").putArray("lora-targets").add("q").add("out")));

@@ -10,12 +10,13 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 final class DivergenceListener extends TrainingListenerAdapter {
 
   private final String phase;
-  private final double learningRate;
+  private final String remedy;
   private int epoch = 1;
 
-  DivergenceListener(String phase, double learningRate) {
+  /** {@code remedy}: what to change in the request, e.g. a lower learning rate. */
+  DivergenceListener(String phase, String remedy) {
     this.phase = phase;
-    this.learningRate = learningRate;
+    this.remedy = remedy;
   }
 
   @Override
@@ -25,7 +26,7 @@ final class DivergenceListener extends TrainingListenerAdapter {
       throw new TrainingDivergedException("training diverged: the loss became " + loss + " in the " + phase
           + " phase at epoch " + epoch + ", batch " + batchData.getBatch().getProgress() + " of "
           + batchData.getBatch().getProgressTotal(),
-          "lower the learning rate (it was " + learningRate + ") and send the request again");
+          remedy);
     }
   }
 

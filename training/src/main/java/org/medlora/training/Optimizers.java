@@ -23,11 +23,16 @@ final class Optimizers {
         warmupSteps > 0 ? Tracker.warmUp().setMainTracker(main).optWarmUpSteps(warmupSteps).build() : main;
     float decay = (float) spec.weightDecay();
     return switch (spec.name()) {
-      case ADAMW -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(decay).build();
-      case ADAM -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(decay).build();
-      case SGD -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) spec.momentum())
-          .optWeightDecays(decay).build();
+      case ADAMW -> clipped(Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(decay), spec).build();
+      case ADAM -> clipped(Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(decay), spec).build();
+      case SGD -> clipped(Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) spec.momentum())
+          .optWeightDecays(decay), spec).build();
     };
+  }
+
+  /** DJL's clipping by value, only when asked for (0 is off; DJL's own "off" is negative). */
+  private static <B extends Optimizer.OptimizerBuilder<B>> B clipped(B builder, OptimizerSpec spec) {
+    return spec.clipGradient() > 0 ? builder.optClipGrad((float) spec.clipGradient()) : builder;
   }
 
   /** The paper's decoder optimizer: Adam at a constant rate. */

@@ -169,7 +169,7 @@ public final class TrainingRun {
         steps * request.optimizer().warmupEpochs());
     PhaseData data = new ImageBatches(net, batches, evaluator, split);
     return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer, request.epochs(), data, "train-loss"),
-        request.optimizer().learningRate());
+        optimizerHint());
   }
 
   /** The linear probe: the head alone, on the frozen backbone's features cached once. */
@@ -181,7 +181,7 @@ public final class TrainingRun {
       Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
           steps * request.optimizer().warmupEpochs());
       return runPhase(new PhaseRunner.Phase("train", net.head(), loss, optimizer, request.epochs(), data,
-          "train-loss"), request.optimizer().learningRate());
+          "train-loss"), optimizerHint());
     }
   }
 
@@ -196,13 +196,22 @@ public final class TrainingRun {
     try (CachedSegmenterLogits data = new CachedSegmenterLogits(net, decoder, batches, evaluator, split,
         cancellation)) {
       return runPhase(new PhaseRunner.Phase("decoder", decoder, loss, Optimizers.adam(spec.learningRate()),
-          spec.epochs(), data, "decoder-train-loss"), spec.learningRate());
+          spec.epochs(), data, "decoder-train-loss"),
+          "lower decoder.learning-rate (it was " + spec.learningRate() + ") and send the request again");
     }
   }
 
-  private Map<String, Double> runPhase(PhaseRunner.Phase phase, double learningRate) throws IOException {
-    return PhaseRunner.run(phase, List.of(cancellation, new DivergenceListener(phase.name(), learningRate),
+  /** Runs a phase with progress, cancellation and divergence; {@code remedy} is said on divergence. */
+  private Map<String, Double> runPhase(PhaseRunner.Phase phase, String remedy) throws IOException {
+    return PhaseRunner.run(phase, List.of(cancellation, new DivergenceListener(phase.name(), remedy),
         new ProgressListener(listener, phase.name(), phase.epochs())));
+  }
+
+  private String optimizerHint() {
+    var o = request.optimizer();
+    return "lower optimizer.learning-rate (it was " + o.learningRate() + ")"
+        + (o.clipGradient() > 0 ? "" : " or clip gradients with optimizer.clip-gradient (e.g. 1.0)")
+        + " and send the request again";
   }
 
   private void problem(String message) {

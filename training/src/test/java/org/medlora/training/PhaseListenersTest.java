@@ -44,7 +44,8 @@ class PhaseListenersTest {
 
     assertTrue(e.reason().matches("training diverged: the loss became (NaN|-?Infinity) in the train phase at epoch"
         + " [12], batch \\d+ of 2"), e.reason());
-    assertEquals("lower the learning rate (it was 1.0E38) and send the request again", e.hint());
+    assertEquals("lower optimizer.learning-rate (it was 1.0E38) or clip gradients with optimizer.clip-gradient"
+        + " (e.g. 1.0) and send the request again", e.hint());
     assertTrue(reports.size() <= 1, "stopped within the first epochs, not after 20: " + reports);
     assertTrue(new ModelStore(store).tasks().isEmpty(), "nothing published");
   }
