@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,16 +48,23 @@ import org.medlora.testsupport.KafkaBrokerResource;
 
 /**
  * The worker against a real KRaft broker: requests in, events and model announcements out, with
- * plain Kafka clients on the other side.
+ * plain Kafka clients on the other side. Requests name their data set and checkpoint relative to
+ * the worker's roots (see the %test settings), as a deployment's requests do.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainingWorkerTest {
 
+  private static final String CHECKPOINT = "dinov2-fixture-a.safetensors";
+
   static Path store;
+  static Path datasets;
+  static Path checkpoints;
+  /** A lung data set outside the data set root, beside it. */
+  static Path outside;
+  /** The lung data set's location relative to the data set root. */
   static String lungs;
-  static String checkpoint;
 
   @Inject
   @Identifier("default-kafka-broker")
@@ -68,15 +76,22 @@ class TrainingWorkerTest {
   static void data() throws Exception {
     Config config = ConfigProvider.getConfig();
     store = config.getValue("medlora.store.path", Path.class).toAbsolutePath();
-    deleteRecursively(store); // the store starts empty, so request ids are new
-    Path data = Files.createTempDirectory("medlora-it");
-    lungs = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, data).toString();
-    checkpoint = ReferenceFixture.file("weights_meta.safetensors").toString();
+    datasets = config.getValue("medlora.worker.dataset-root", Path.class).toAbsolutePath();
+    checkpoints = config.getValue("medlora.worker.checkpoint-root", Path.class).toAbsolutePath();
+    outside = datasets.resolveSibling("outside");
+    for (Path dir : List.of(store, datasets, checkpoints, outside)) {
+      deleteRecursively(dir); // the store starts empty, so request ids are new
+      Files.createDirectories(dir);
+    }
+    Path written = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, datasets);
+    lungs = datasets.relativize(written).toString();
+    SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, outside);
+    Files.copy(ReferenceFixture.file("weights_meta.safetensors"), checkpoints.resolve(CHECKPOINT));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
     if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) { // links are deleted, never followed
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
@@ -93,7 +108,7 @@ class TrainingWorkerTest {
   }
 
   private static String request(String id, String task, String extra) {
-    return request(id, task, lungs, checkpoint, extra);
+    return request(id, task, lungs, CHECKPOINT, extra);
   }
 
   private static String request(String id, String task, String dataset, String checkpoint, String extra) {
@@ -138,7 +153,9 @@ class TrainingWorkerTest {
   void loraAndFullFineTuningRunToPublishedModelsThroughKafka() throws Exception {
     clients.send(Topics.TRAINING_REQUESTS, "it-lora", request("it-lora", "it-lora",
         "\"method\": {\"kind\": \"lora\", \"lora-rank\": 2, \"lora-alpha\": 4}, \"epochs\": 1"));
+    // Absolute paths are fine too, as long as they lie inside the roots.
     clients.send(Topics.TRAINING_REQUESTS, "it-full", request("it-full", "it-full",
+        datasets.resolve(lungs).toString(), checkpoints.resolve(CHECKPOINT).toString(),
         "\"method\": {\"kind\": \"full\"}, \"epochs\": 1"));
     for (String id : List.of("it-lora", "it-full")) {
       List<JobEvent> seen = clients.untilTerminal(id);
@@ -171,17 +188,18 @@ class TrainingWorkerTest {
     assertEquals("this is not JSON", dead.value(), "kept as received");
     assertNotNull(dead.headers().lastHeader("dead-letter-reason"), "with the reason in a header");
 
-    // The worker is still there: a valid but impossible request fails with a reason.
-    clients.send(Topics.TRAINING_REQUESTS, "it-missing", request("it-missing", "it-missing", "/nonexistent/data",
-        checkpoint, "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
+    // The worker is still there: a valid request naming what is not there fails with a reason.
+    clients.send(Topics.TRAINING_REQUESTS, "it-missing", request("it-missing", "it-missing", "no-such-data",
+        CHECKPOINT, "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
     JobEvent.Failed failed = assertInstanceOf(JobEvent.Failed.class, last(clients.untilTerminal("it-missing")));
-    assertTrue(failed.reason().contains("/nonexistent/data"), failed.reason());
+    assertTrue(failed.reason().contains("'dataset.location' no-such-data does not exist"), failed.reason());
     assertFalse(failed.hint().isBlank(), "a hint says what to do");
 
     clients.send(Topics.TRAINING_REQUESTS, "it-no-ckpt", request("it-no-ckpt", "it-no-ckpt", lungs,
-        "/nonexistent/dinov2.safetensors", "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
+        "dinov2/none.safetensors", "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
     JobEvent.Failed noCheckpoint = assertInstanceOf(JobEvent.Failed.class, last(clients.untilTerminal("it-no-ckpt")));
-    assertTrue(noCheckpoint.reason().contains("/nonexistent/dinov2.safetensors"), noCheckpoint.reason());
+    assertTrue(noCheckpoint.reason().contains("'checkpoint' dinov2/none.safetensors does not exist"),
+        noCheckpoint.reason());
   }
 
   @Test
@@ -195,6 +213,60 @@ class TrainingWorkerTest {
 
   @Test
   @Order(6)
+  void pathsOutsideTheRootsAreRefusedWithOneMessageWhetherTheyExistOrNot() throws Exception {
+    Path outsideLungs = outside.resolve(lungs);
+    Files.createSymbolicLink(datasets.resolve("linked-lungs"), outsideLungs);
+    Path fixture = ReferenceFixture.file("weights_meta.safetensors").toAbsolutePath();
+    Files.createSymbolicLink(checkpoints.resolve("linked.safetensors"), fixture);
+
+    // Each names a data set or checkpoint that exists and would train, or one that does not.
+    Map<String, String> outsideDatasets = new LinkedHashMap<>();
+    outsideDatasets.put("it-up", "../outside/" + lungs);
+    outsideDatasets.put("it-up-none", "../outside/no-such-data");
+    outsideDatasets.put("it-link", "linked-lungs");
+    outsideDatasets.put("it-absolute", outsideLungs.toString());
+    outsideDatasets.put("it-absolute-none", outsideLungs.resolveSibling("no-such-data").toString());
+    Map<String, String> outsideCheckpoints = new LinkedHashMap<>();
+    outsideCheckpoints.put("it-ckpt-absolute", fixture.toString());
+    outsideCheckpoints.put("it-ckpt-up-none", "../none.safetensors");
+    outsideCheckpoints.put("it-ckpt-link", "linked.safetensors");
+    String linear = "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1";
+    outsideDatasets.forEach((id, location) -> send(id, request(id, id, location, CHECKPOINT, linear)));
+    outsideCheckpoints.forEach((id, location) -> send(id, request(id, id, lungs, location, linear)));
+
+    assertRefusedAlike(outsideDatasets, "dataset.location");
+    assertRefusedAlike(outsideCheckpoints, "checkpoint");
+  }
+
+  private void send(String id, String request) {
+    try {
+      clients.send(Topics.TRAINING_REQUESTS, id, request);
+    } catch (Exception e) {
+      throw new AssertionError("could not send " + id, e);
+    }
+  }
+
+  /** Each request failed at once with the same reason, naming the field and nothing of the path. */
+  private void assertRefusedAlike(Map<String, String> locations, String field) throws IOException {
+    JobEvent.Failed first = null;
+    for (Map.Entry<String, String> e : locations.entrySet()) {
+      List<JobEvent> seen = clients.untilTerminal(e.getKey());
+      assertEquals(List.of("failed"), types(seen), e.getKey() + " (" + e.getValue() + ") was not refused");
+      JobEvent.Failed failed = (JobEvent.Failed) seen.get(0);
+      assertTrue(failed.reason().contains("'" + field + "'"), failed.reason());
+      assertFalse(failed.reason().contains("outside") || failed.reason().contains("lung")
+          || failed.reason().contains("safetensors"), "names nothing of the path: " + failed.reason());
+      if (first == null) {
+        first = failed;
+      }
+      assertEquals(first.reason() + " / " + first.hint(), failed.reason() + " / " + failed.hint(),
+          e.getKey() + " is told apart from " + locations.keySet().iterator().next());
+      assertFalse(new ModelStore(store).tasks().contains(e.getKey()), "nothing published");
+    }
+  }
+
+  @Test
+  @Order(7)
   void aRunningJobIsCancelledAndItsRequestIsAcknowledgedOnlyAfterwards() throws Exception {
     RecordMetadata sent = clients.send(Topics.TRAINING_REQUESTS, "it-long", request("it-long", "it-long",
         "\"method\": {\"kind\": \"lora\"}, \"epochs\": 500"));
