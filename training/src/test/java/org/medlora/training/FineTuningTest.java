@@ -86,6 +86,15 @@ class FineTuningTest {
       TreeSet<String> withGradient = new TreeSet<>();
       for (Map.Entry<String, Parameter> e : net.getParameters().toMap().entrySet()) {
         Parameter p = e.getValue();
+        // What the method means, by name, rather than whatever configure() left trainable.
+        String name = e.getKey();
+        boolean inHead = name.matches("\\d*head_.*");
+        boolean learns = switch (method) {
+          case LINEAR -> inHead;
+          case LORA -> inHead || name.contains("lora_");
+          case FULL -> !name.endsWith("mask_token");
+        };
+        assertEquals(learns, p.requiresGradient(), name + " trainable under " + method);
         if (p.requiresGradient()) {
           expected.add(e.getKey());
           NDArray g = p.getArray().getGradient();
@@ -106,5 +115,10 @@ class FineTuningTest {
     DinoV2Backbone plain = DinoV2Backbone.builder().setConfig(TINY).build();
     var e = assertThrows(IllegalArgumentException.class, () -> FineTuning.LORA.configure(plain));
     assertTrue(e.getMessage().contains("optLora"), e.getMessage());
+    DinoV2Backbone adapted = DinoV2Backbone.builder().setConfig(TINY).optLora(LoraConfig.queryValue(2, 2f)).build();
+    for (FineTuning other : new FineTuning[] {FineTuning.LINEAR, FineTuning.FULL}) {
+      var refused = assertThrows(IllegalArgumentException.class, () -> other.configure(adapted));
+      assertTrue(refused.getMessage().contains("without optLora"), refused.getMessage());
+    }
   }
 }
