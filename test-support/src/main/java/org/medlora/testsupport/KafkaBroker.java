@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
  *
  * <p>Both listeners take free loopback ports; internal topics get replication factor 1; topics are
  * created on first use. {@link #start()} returns once the broker logs "Kafka Server started".
- * {@link #close()} stops the process and deletes its data directory.
+ * {@link #close()} stops the process and deletes its data directory. With a {@link PlainUser},
+ * a third listener speaks SASL_PLAINTEXT and accepts only that user (mechanism PLAIN), for tests
+ * of clients' security settings; {@link #saslClientConfig()} holds what such a client needs.
  *
  * <pre>{@code
  * try (KafkaBroker broker = KafkaBroker.start()) {
@@ -47,17 +50,39 @@ public final class KafkaBroker implements AutoCloseable {
   /** Generous: format plus start take 3-6 s on an idle 2-core machine, far more on a busy one. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** A user that the SASL_PLAINTEXT listener accepts with the PLAIN mechanism. */
+  public record PlainUser(String name, String password) {
+    public PlainUser {
+      // Both are written into a JAAS line between double quotes.
+      if (!name.matches("[A-Za-z0-9._-]+") || !password.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("user name and password must be non-empty and of "
+            + "A-Z, a-z, 0-9, '.', '_' and '-', got name \"" + name + "\"");
+      }
+    }
+
+    /** The client's JAAS line for this user. */
+    String jaasConfig() {
+      return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + name
+          + "\" password=\"" + password + "\";";
+    }
+  }
+
   private final Path workDir;
   private final Process process;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
+  private final PlainUser saslUser;
   private final Path logFile;
   private final Thread shutdownHook;
   private boolean closed;
 
-  private KafkaBroker(Path workDir, Process process, String bootstrapServers, Path logFile) {
+  private KafkaBroker(Path workDir, Process process, String bootstrapServers,
+      String saslBootstrapServers, PlainUser saslUser, Path logFile) {
     this.workDir = workDir;
     this.process = process;
     this.bootstrapServers = bootstrapServers;
+    this.saslBootstrapServers = saslBootstrapServers;
+    this.saslUser = saslUser;
     this.logFile = logFile;
     // A test JVM killed mid-run must not leave a broker behind.
     this.shutdownHook = new Thread(this::destroy, "kafka-broker-shutdown");
@@ -78,6 +103,14 @@ public final class KafkaBroker implements AutoCloseable {
    *     end of its log
    */
   public static KafkaBroker start(Duration timeout, String heap) {
+    return start(timeout, heap, null);
+  }
+
+  /**
+   * As {@link #start(Duration, String)}, plus a SASL_PLAINTEXT listener for {@code saslUser}
+   * when it is not null.
+   */
+  public static KafkaBroker start(Duration timeout, String heap, PlainUser saslUser) {
     Objects.requireNonNull(timeout, "timeout");
     String classpath = brokerClasspath();
     Path workDir;
@@ -92,8 +125,13 @@ public final class KafkaBroker implements AutoCloseable {
       while (controllerPort == brokerPort) {
         controllerPort = freePort();
       }
+      int saslPort = -1;
+      while (saslUser != null && (saslPort < 0 || saslPort == brokerPort || saslPort == controllerPort)) {
+        saslPort = freePort();
+      }
       Path properties = workDir.resolve("server.properties");
-      Files.writeString(properties, serverProperties(workDir.resolve("data"), brokerPort, controllerPort));
+      Files.writeString(properties,
+          serverProperties(workDir.resolve("data"), brokerPort, controllerPort, saslPort, saslUser));
       Path logFile = workDir.resolve("broker.log");
 
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -116,7 +154,8 @@ public final class KafkaBroker implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(logFile.toFile())
           .start();
-      KafkaBroker broker = new KafkaBroker(workDir, server, "127.0.0.1:" + brokerPort, logFile);
+      KafkaBroker broker = new KafkaBroker(workDir, server, "127.0.0.1:" + brokerPort,
+          saslUser == null ? null : "127.0.0.1:" + saslPort, saslUser, logFile);
       try {
         broker.awaitStarted(deadline, timeout);
       } catch (RuntimeException e) {
@@ -140,6 +179,28 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** {@code host:port} of the SASL_PLAINTEXT listener. */
+  public String saslBootstrapServers() {
+    requireSasl();
+    return saslBootstrapServers;
+  }
+
+  /**
+   * What a client needs besides {@link #saslBootstrapServers()}: {@code security.protocol},
+   * {@code sasl.mechanism} and {@code sasl.jaas.config} for the broker's {@link PlainUser}.
+   */
+  public Map<String, String> saslClientConfig() {
+    requireSasl();
+    return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", saslUser.jaasConfig());
+  }
+
+  private void requireSasl() {
+    if (saslUser == null) {
+      throw new IllegalStateException("this broker has no SASL listener; start it with a PlainUser");
+    }
   }
 
   /** The broker's combined stdout and stderr, for diagnosing a failed test. */
@@ -193,16 +254,26 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  static String serverProperties(Path dataDir, int brokerPort, int controllerPort) {
+  static String serverProperties(Path dataDir, int brokerPort, int controllerPort, int saslPort,
+      PlainUser saslUser) {
+    String plaintext = "PLAINTEXT://127.0.0.1:" + brokerPort;
+    String sasl = saslUser == null ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+    String saslSettings = saslUser == null ? "" : String.join("\n",
+        "sasl.enabled.mechanisms=PLAIN",
+        // The broker side of PLAIN: user_<name>="<password>" for each accepted user.
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+            + "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+            + saslUser.name() + "=\"" + saslUser.password() + "\";",
+        "");
     return String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+        "listeners=" + plaintext + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl,
+        "advertised.listeners=" + plaintext + sasl,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
         // Properties files read backslashes as escapes; forward slashes work on every OS.
         "log.dirs=" + dataDir.toAbsolutePath().toString().replace('\\', '/'),
         "num.partitions=1",
@@ -215,7 +286,7 @@ public final class KafkaBroker implements AutoCloseable {
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
         "log.cleaner.dedupe.buffer.size=4194304",
-        "");
+        saslSettings);
   }
 
   private static List<String> command(String classpath, String heap, String mainClass, String... args) {

@@ -1,8 +1,11 @@
 package org.medlora.worker;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +17,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.Topics;
 
@@ -22,18 +24,23 @@ import org.medlora.contracts.Topics;
  * Creates {@code model-published} as a compacted topic if it does not exist yet: a broker would
  * otherwise auto-create it with the delete policy, and a starting service could then miss the
  * newest version of a task. Partitions and replication are the broker's defaults; an operator
- * who creates the topic first keeps full control.
+ * who creates the topic first keeps full control. The admin client gets the channels' own
+ * {@code kafka.*} settings (security included), so it reaches every broker they reach.
  */
 @ApplicationScoped
 class TopicSetup {
 
   private static final Logger LOG = Logger.getLogger(TopicSetup.class);
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrapServers;
+  @Inject
+  @Identifier("default-kafka-broker")
+  Map<String, Object> kafkaConfig;
 
   void onStart(@Observes StartupEvent event) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
+    adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+    Object bootstrapServers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       if (!existing.contains(Topics.MODEL_PUBLISHED)) {
         NewTopic topic = new NewTopic(Topics.MODEL_PUBLISHED, Optional.empty(), Optional.empty())

@@ -33,7 +33,8 @@ import org.medlora.training.TrainingRun;
  * ends in exactly one terminal event (completed, failed or cancelled) and is acknowledged only
  * after it, so a crash mid-job means redelivery, never a lost or stuck job. A request whose id
  * already produced a model is answered from the store instead of being trained twice. A message
- * that is not even a request (not JSON, no request id) goes to the dead-letter topic.
+ * that is not even a request (not JSON, no request id) goes to the dead-letter topic. A request
+ * reads only under the configured data set and checkpoint roots ({@link RequestPath}).
  *
  * <p>{@code @Blocking(ordered = true)}: training blocks for minutes to hours and must not run on
  * the event loop, nor two at once in one worker.
@@ -84,20 +85,25 @@ public class TrainingJobs {
         events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), "cancelled before it started"));
         return;
       }
+      TrainingRequest confined = request.withPaths(
+          RequestPath.DATASET.resolve(config.worker().datasetRoot(), request.dataset().location()).toString(),
+          RequestPath.CHECKPOINT.resolve(config.worker().checkpointRoot(), request.checkpoint()).toString());
       events.send(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), 1));
       TrainingRun.Outcome outcome =
-          new TrainingRun(request, store, progress(id), () -> cancellations.isCancelled(id.requestId())).run();
+          new TrainingRun(confined, store, progress(id), () -> cancellations.isCancelled(id.requestId())).run();
       PublishedModel published = outcome.published();
       events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), published.manifest()));
       events.send(ModelPublished.of(published.manifest(), Instant.now(), id.requestId()));
       LOG.infof("request %s published %s version %d", id.requestId(), request.task(), published.version());
+    } catch (RequestPath.RefusedException e) {
+      fail(id, e.getMessage(), e.hint());
     } catch (TrainingCancelledException e) {
       events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), e.getMessage()));
     } catch (TrainingDivergedException e) {
       fail(id, e.reason(), e.hint());
     } catch (NoSuchFileException e) {
       fail(id, "file not found: " + e.getFile(),
-          "dataset and checkpoint paths are read on the worker: check that they exist and are mounted there");
+          "the data set or checkpoint is incomplete on the worker: check that every file has been copied there");
     } catch (CheckpointFormatException e) {
       fail(id, e.getMessage(), "point 'checkpoint' at a DINOv2 .safetensors file (Meta or HuggingFace keys)");
     } catch (ExportParityException e) {

@@ -1,33 +1,32 @@
 package org.medlora.worker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,122 +47,101 @@ import org.medlora.testing.SyntheticTasks;
 import org.medlora.testsupport.KafkaBrokerResource;
 
 /**
- * The worker against a real KRaft broker: requests in, events and model announcements out,
- * with plain Kafka clients on the other side, as a hospital's systems would use them.
+ * The worker against a real KRaft broker: requests in, events and model announcements out, with
+ * plain Kafka clients on the other side. Requests name their data set and checkpoint relative to
+ * the worker's roots (see the %test settings), as a deployment's requests do.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainingWorkerTest {
 
-  private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
-  static Path lungs;
+  private static final String CHECKPOINT = "dinov2-fixture-a.safetensors";
 
-  private KafkaProducer<String, String> producer;
-  private KafkaConsumer<String, String> events;
+  static Path store;
+  static Path datasets;
+  static Path checkpoints;
+  /** A lung data set outside the data set root, beside it. */
+  static Path outside;
+  /** The lung data set's location relative to the data set root. */
+  static String lungs;
+
+  @Inject
+  @Identifier("default-kafka-broker")
+  Map<String, Object> kafka;
+
+  private WorkerClients clients;
 
   @BeforeAll
   static void data() throws Exception {
-    // The worker's store (see %test.medlora.store.path) starts empty, so ids are new.
-    Path store = Path.of("target/worker-test-store");
-    if (Files.exists(store)) {
-      try (var paths = Files.walk(store)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    Config config = ConfigProvider.getConfig();
+    store = config.getValue("medlora.store.path", Path.class).toAbsolutePath();
+    datasets = config.getValue("medlora.worker.dataset-root", Path.class).toAbsolutePath();
+    checkpoints = config.getValue("medlora.worker.checkpoint-root", Path.class).toAbsolutePath();
+    outside = datasets.resolveSibling("outside");
+    for (Path dir : List.of(store, datasets, checkpoints, outside)) {
+      deleteRecursively(dir); // the store starts empty, so request ids are new
+      Files.createDirectories(dir);
     }
-    lungs = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, Files.createTempDirectory("medlora-it"));
+    Path written = SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, datasets);
+    lungs = datasets.relativize(written).toString();
+    SyntheticTasks.write(SyntheticDatasets.Kind.LUNG_XRAY, 24, 5, outside);
+    Files.copy(ReferenceFixture.file("weights_meta.safetensors"), checkpoints.resolve(CHECKPOINT));
   }
 
-  private static String bootstrap() {
-    return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) { // links are deleted, never followed
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   @BeforeEach
   void clients() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-    events = consumer(Topics.TRAINING_EVENTS);
+    clients = new WorkerClients(kafka);
   }
 
   @AfterEach
   void close() {
-    producer.close();
-    events.close();
+    clients.close();
   }
 
-  private static KafkaConsumer<String, String> consumer(String topic) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-    consumer.subscribe(List.of(topic));
-    return consumer;
+  private static String request(String id, String task, String extra) {
+    return request(id, task, lungs, CHECKPOINT, extra);
   }
 
-  private String request(String id, String task, String extra) {
+  private static String request(String id, String task, String dataset, String checkpoint, String extra) {
     return "{\"request-id\": \"" + id + "\", \"task\": \"" + task + "\", \"kind\": \"segmentation\","
-        + " \"dataset\": {\"location\": \"" + lungs + "\", \"layout\": \"image-mask-folders\"},"
-        + " \"checkpoint\": \"" + ReferenceFixture.file("weights_meta.safetensors") + "\","
+        + " \"dataset\": {\"location\": \"" + dataset + "\", \"layout\": \"image-mask-folders\"},"
+        + " \"checkpoint\": \"" + checkpoint + "\","
         + " \"image-size\": " + SyntheticTasks.IMAGE_SIZE + ", \"batch-size\": 8, " + extra + "}";
-  }
-
-  private RecordMetadata send(String topic, String key, String value) throws Exception {
-    return producer.send(new ProducerRecord<>(topic, key, value)).get();
-  }
-
-  /** This request's events, up to and including its terminal one. */
-  private List<JobEvent> eventsUntilTerminal(String requestId) {
-    List<JobEvent> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, String> r : events.poll(Duration.ofMillis(500))) {
-        if (requestId.equals(r.key())) {
-          JobEvent e = MessageCodec.fromJson(r.value(), JobEvent.class);
-          seen.add(e);
-          if (e instanceof JobEvent.Completed || e instanceof JobEvent.Failed || e instanceof JobEvent.Cancelled) {
-            return seen;
-          }
-        }
-      }
-    }
-    throw new AssertionError("no terminal event for " + requestId + " within " + JOB_TIMEOUT + "; saw " + seen);
   }
 
   private static List<String> types(List<JobEvent> events) {
     return events.stream().map(JobEvent::type).toList();
   }
 
+  private static JobEvent last(List<JobEvent> events) {
+    return events.get(events.size() - 1);
+  }
+
   @Test
   @Order(1)
   void aRequestIsTrainedPublishedAndAnnounced() throws Exception {
-    send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
+    clients.send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
         "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 3"));
-    List<JobEvent> seen = eventsUntilTerminal("it-lungs-1");
+    List<JobEvent> seen = clients.untilTerminal("it-lungs-1");
     assertEquals(List.of("accepted", "progress", "progress", "progress", "completed"), types(seen));
     JobEvent.Completed done = (JobEvent.Completed) seen.get(4);
     assertEquals("it-lungs/1", done.modelPath());
 
-    try (KafkaConsumer<String, String> announcements = consumer(Topics.MODEL_PUBLISHED)) {
-      ModelPublished published = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (published == null && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : announcements.poll(Duration.ofMillis(500))) {
-          assertEquals("it-lungs", r.key(), "announcements are keyed by task");
-          published = MessageCodec.fromJson(r.value(), ModelPublished.class);
-        }
-      }
-      assertTrue(published != null, "a model-published announcement");
-      assertEquals(done.manifest().modelSha256(), published.modelSha256());
-    }
-    ModelStore store = new ModelStore(Path.of("target/worker-test-store"));
-    assertEquals(List.of(1), store.versions("it-lungs"));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+    ConsumerRecord<String, String> announcement = clients.first(Topics.MODEL_PUBLISHED, Duration.ofSeconds(30));
+    assertEquals("it-lungs", announcement.key(), "announcements are keyed by task");
+    ModelPublished published = MessageCodec.fromJson(announcement.value(), ModelPublished.class);
+    assertEquals(done.manifest().modelSha256(), published.modelSha256());
+    assertEquals(List.of(1), new ModelStore(store).versions("it-lungs"));
+    try (Admin admin = clients.admin()) {
       ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MODEL_PUBLISHED);
       String policy = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value();
       assertEquals("compact", policy, "the newest announcement per task survives");
@@ -173,12 +151,14 @@ class TrainingWorkerTest {
   @Test
   @Order(2)
   void loraAndFullFineTuningRunToPublishedModelsThroughKafka() throws Exception {
-    send(Topics.TRAINING_REQUESTS, "it-lora", request("it-lora", "it-lora",
+    clients.send(Topics.TRAINING_REQUESTS, "it-lora", request("it-lora", "it-lora",
         "\"method\": {\"kind\": \"lora\", \"lora-rank\": 2, \"lora-alpha\": 4}, \"epochs\": 1"));
-    send(Topics.TRAINING_REQUESTS, "it-full", request("it-full", "it-full",
+    // Absolute paths are fine too, as long as they lie inside the roots.
+    clients.send(Topics.TRAINING_REQUESTS, "it-full", request("it-full", "it-full",
+        datasets.resolve(lungs).toString(), checkpoints.resolve(CHECKPOINT).toString(),
         "\"method\": {\"kind\": \"full\"}, \"epochs\": 1"));
     for (String id : List.of("it-lora", "it-full")) {
-      List<JobEvent> seen = eventsUntilTerminal(id);
+      List<JobEvent> seen = clients.untilTerminal(id);
       assertEquals(List.of("accepted", "progress", "completed"), types(seen), id);
       JobEvent.Completed done = (JobEvent.Completed) seen.get(2);
       assertEquals(id.substring(3), done.manifest().method().kind().jsonName());
@@ -188,86 +168,128 @@ class TrainingWorkerTest {
   @Test
   @Order(3)
   void aRequestIdThatAlreadyCompletedIsNotTrainedTwice() throws Exception {
-    send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
+    RecordMetadata again = clients.send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
         "\"method\": {\"kind\": \"linear\"}, \"epochs\": 3"));
-    List<JobEvent> seen = eventsUntilTerminal("it-lungs-1");
-    // The first run's events come first on the topic; this delivery adds only a completed.
-    assertEquals("completed", seen.get(seen.size() - 1).type());
-    JobEvent.Completed done = (JobEvent.Completed) seen.get(seen.size() - 1);
-    assertEquals("it-lungs-1", done.manifest().training().requestId(), "found by the typed request");
-    assertEquals(List.of(1), new ModelStore(Path.of("target/worker-test-store")).versions("it-lungs"));
+    // One request at a time per partition: once the request behind it has ended, the repeated one
+    // has had all the time it takes to train and announce.
+    clients.send(Topics.TRAINING_REQUESTS, again.partition(), "it-behind", request("it-behind", "it-behind",
+        "\"epochs\": -3"));
+    assertEquals(List.of("failed"), types(clients.untilTerminal("it-behind")));
+    List<JobEvent> repeated = clients.seen("it-lungs-1");
+    assertEquals(List.of("completed"), types(repeated), "the stored model's completed event, nothing trained");
+    assertEquals("it-lungs-1", ((JobEvent.Completed) repeated.get(0)).manifest().training().requestId(),
+        "found by the typed request");
+    assertEquals(List.of(1), new ModelStore(store).versions("it-lungs"));
   }
 
   @Test
   @Order(4)
   void aMessageThatIsNotARequestGoesToTheDeadLetterTopicAndTheWorkerGoesOn() throws Exception {
-    send(Topics.TRAINING_REQUESTS, "garbage", "this is not JSON");
-    try (KafkaConsumer<String, String> dlq = consumer(Topics.TRAINING_REQUESTS_DLQ)) {
-      ConsumerRecord<String, String> dead = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (dead == null && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : dlq.poll(Duration.ofMillis(500))) {
-          dead = r;
-        }
-      }
-      assertTrue(dead != null, "the message reached " + Topics.TRAINING_REQUESTS_DLQ);
-      assertEquals("this is not JSON", dead.value(), "kept as received");
-      assertTrue(dead.headers().lastHeader("dead-letter-reason") != null, "with the reason in a header");
-    }
-    // The worker is still there: a valid but impossible request fails with a reason.
-    send(Topics.TRAINING_REQUESTS, "it-missing", request("it-missing", "it-missing",
-        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1").replace(lungs.toString(), "/nonexistent/data"));
-    List<JobEvent> seen = eventsUntilTerminal("it-missing");
-    JobEvent.Failed failed = (JobEvent.Failed) seen.get(seen.size() - 1);
-    assertTrue(failed.reason().contains("/nonexistent/data"), failed.reason());
+    clients.send(Topics.TRAINING_REQUESTS, "garbage", "this is not JSON");
+    ConsumerRecord<String, String> dead = clients.first(Topics.TRAINING_REQUESTS_DLQ, Duration.ofSeconds(60));
+    assertEquals("this is not JSON", dead.value(), "kept as received");
+    assertNotNull(dead.headers().lastHeader("dead-letter-reason"), "with the reason in a header");
+
+    // The worker is still there: a valid request naming what is not there fails with a reason.
+    clients.send(Topics.TRAINING_REQUESTS, "it-missing", request("it-missing", "it-missing", "no-such-data",
+        CHECKPOINT, "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
+    JobEvent.Failed failed = assertInstanceOf(JobEvent.Failed.class, last(clients.untilTerminal("it-missing")));
+    assertTrue(failed.reason().contains("'dataset.location' no-such-data does not exist"), failed.reason());
     assertFalse(failed.hint().isBlank(), "a hint says what to do");
 
-    send(Topics.TRAINING_REQUESTS, "it-no-ckpt", request("it-no-ckpt", "it-no-ckpt",
-        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1")
-        .replace(ReferenceFixture.file("weights_meta.safetensors").toString(), "/nonexistent/dinov2.safetensors"));
-    List<JobEvent> noCheckpoint = eventsUntilTerminal("it-no-ckpt");
-    JobEvent last = noCheckpoint.get(noCheckpoint.size() - 1);
-    assertTrue(((JobEvent.Failed) last).reason().contains("/nonexistent/dinov2.safetensors"), last.toString());
+    clients.send(Topics.TRAINING_REQUESTS, "it-no-ckpt", request("it-no-ckpt", "it-no-ckpt", lungs,
+        "dinov2/none.safetensors", "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
+    JobEvent.Failed noCheckpoint = assertInstanceOf(JobEvent.Failed.class, last(clients.untilTerminal("it-no-ckpt")));
+    assertTrue(noCheckpoint.reason().contains("'checkpoint' dinov2/none.safetensors does not exist"),
+        noCheckpoint.reason());
   }
 
   @Test
   @Order(5)
   void aBadFieldValueIsAFailedEventNamingTheField() throws Exception {
-    send(Topics.TRAINING_REQUESTS, "it-bad", request("it-bad", "it-bad", "\"epochs\": -3"));
-    List<JobEvent> seen = eventsUntilTerminal("it-bad");
+    clients.send(Topics.TRAINING_REQUESTS, "it-bad", request("it-bad", "it-bad", "\"epochs\": -3"));
+    List<JobEvent> seen = clients.untilTerminal("it-bad");
     assertEquals(List.of("failed"), types(seen));
     assertTrue(((JobEvent.Failed) seen.get(0)).reason().contains("epochs"), seen.toString());
   }
 
   @Test
   @Order(6)
-  void aRunningJobIsCancelledAndItsRequestIsAcknowledgedOnlyAfterwards() throws Exception {
-    RecordMetadata sent = send(Topics.TRAINING_REQUESTS, "it-long", request("it-long", "it-long",
-        "\"method\": {\"kind\": \"lora\"}, \"epochs\": 500"));
-    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-    boolean accepted = false;
-    while (!accepted && System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, String> r : events.poll(Duration.ofMillis(500))) {
-        accepted |= "it-long".equals(r.key()) && r.value().contains("\"accepted\"");
-      }
-    }
-    assertTrue(accepted, "the long job started");
-    TopicPartition partition = new TopicPartition(Topics.TRAINING_REQUESTS, sent.partition());
-    assertTrue(committed(partition) <= sent.offset(), "not acknowledged while it runs");
+  void pathsOutsideTheRootsAreRefusedWithOneMessageWhetherTheyExistOrNot() throws Exception {
+    Path outsideLungs = outside.resolve(lungs);
+    Files.createSymbolicLink(datasets.resolve("linked-lungs"), outsideLungs);
+    Path fixture = ReferenceFixture.file("weights_meta.safetensors").toAbsolutePath();
+    Files.createSymbolicLink(checkpoints.resolve("linked.safetensors"), fixture);
 
-    send(Topics.TRAINING_CANCELLATIONS, "it-long",
-        MessageCodec.toJson(new CancelRequest(CancelRequest.SCHEMA_VERSION, "it-long", "test")));
-    List<JobEvent> seen = eventsUntilTerminal("it-long");
-    assertEquals("cancelled", seen.get(seen.size() - 1).type());
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (committed(partition) <= sent.offset() && System.nanoTime() < until) {
-      Thread.sleep(200);
-    }
-    assertTrue(committed(partition) > sent.offset(), "acknowledged after its terminal event");
+    // Each names a data set or checkpoint that exists and would train, or one that does not.
+    Map<String, String> outsideDatasets = new LinkedHashMap<>();
+    outsideDatasets.put("it-up", "../outside/" + lungs);
+    outsideDatasets.put("it-up-none", "../outside/no-such-data");
+    outsideDatasets.put("it-link", "linked-lungs");
+    outsideDatasets.put("it-absolute", outsideLungs.toString());
+    outsideDatasets.put("it-absolute-none", outsideLungs.resolveSibling("no-such-data").toString());
+    Map<String, String> outsideCheckpoints = new LinkedHashMap<>();
+    outsideCheckpoints.put("it-ckpt-absolute", fixture.toString());
+    outsideCheckpoints.put("it-ckpt-up-none", "../none.safetensors");
+    outsideCheckpoints.put("it-ckpt-link", "linked.safetensors");
+    String linear = "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1";
+    outsideDatasets.forEach((id, location) -> send(id, request(id, id, location, CHECKPOINT, linear)));
+    outsideCheckpoints.forEach((id, location) -> send(id, request(id, id, lungs, location, linear)));
+
+    assertRefusedAlike(outsideDatasets, "dataset.location");
+    assertRefusedAlike(outsideCheckpoints, "checkpoint");
   }
 
-  private static long committed(TopicPartition partition) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+  private void send(String id, String request) {
+    try {
+      clients.send(Topics.TRAINING_REQUESTS, id, request);
+    } catch (Exception e) {
+      throw new AssertionError("could not send " + id, e);
+    }
+  }
+
+  /** Each request failed at once with the same reason, naming the field and nothing of the path. */
+  private void assertRefusedAlike(Map<String, String> locations, String field) throws IOException {
+    JobEvent.Failed first = null;
+    for (Map.Entry<String, String> e : locations.entrySet()) {
+      List<JobEvent> seen = clients.untilTerminal(e.getKey());
+      assertEquals(List.of("failed"), types(seen), e.getKey() + " (" + e.getValue() + ") was not refused");
+      JobEvent.Failed failed = (JobEvent.Failed) seen.get(0);
+      assertTrue(failed.reason().contains("'" + field + "'"), failed.reason());
+      assertFalse(failed.reason().contains("outside") || failed.reason().contains("lung")
+          || failed.reason().contains("safetensors"), "names nothing of the path: " + failed.reason());
+      if (first == null) {
+        first = failed;
+      }
+      assertEquals(first.reason() + " / " + first.hint(), failed.reason() + " / " + failed.hint(),
+          e.getKey() + " is told apart from " + locations.keySet().iterator().next());
+      assertFalse(new ModelStore(store).tasks().contains(e.getKey()), "nothing published");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aRunningJobIsCancelledAndItsRequestIsAcknowledgedOnlyAfterwards() throws Exception {
+    RecordMetadata sent = clients.send(Topics.TRAINING_REQUESTS, "it-long", request("it-long", "it-long",
+        "\"method\": {\"kind\": \"lora\"}, \"epochs\": 500"));
+    clients.until("it-long", e -> e instanceof JobEvent.Accepted);
+    TopicPartition partition = new TopicPartition(Topics.TRAINING_REQUESTS, sent.partition());
+    // Acknowledged offsets are committed every 500 ms in tests: several intervals pass while it runs.
+    await("not acknowledged while it runs").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(250)).until(() -> committed(partition) <= sent.offset());
+    assertTrue(types(clients.seen("it-long")).stream().noneMatch(t -> t.equals("completed") || t.equals("failed")),
+        "still running");
+
+    clients.send(Topics.TRAINING_CANCELLATIONS, "it-long",
+        MessageCodec.toJson(new CancelRequest(CancelRequest.SCHEMA_VERSION, "it-long", "test")));
+    List<JobEvent> seen = clients.untilTerminal("it-long");
+    assertEquals("cancelled", seen.get(seen.size() - 1).type());
+    await("acknowledged after its terminal event").atMost(Duration.ofSeconds(30))
+        .until(() -> committed(partition) > sent.offset());
+  }
+
+  private long committed(TopicPartition partition) throws Exception {
+    try (Admin admin = clients.admin()) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets("medlora-trainers").partitionsToOffsetAndMetadata().get();
       OffsetAndMetadata o = offsets.get(partition);

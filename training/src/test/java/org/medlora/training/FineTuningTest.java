@@ -87,6 +87,16 @@ class FineTuningTest {
       TreeSet<String> withGradient = new TreeSet<>();
       for (Map.Entry<String, Parameter> e : net.getParameters().toMap().entrySet()) {
         Parameter p = e.getValue();
+        // What the method means, by name, rather than whatever configure() left trainable.
+        String name = e.getKey();
+        boolean inHead = name.matches("\\d*head_.*");
+        boolean learns = switch (method) {
+          case LINEAR -> inHead;
+          case LORA -> inHead || name.contains("lora_");
+          case FULL -> !name.endsWith("mask_token");
+          case NONE -> throw new AssertionError("not a training method");
+        };
+        assertEquals(learns, p.requiresGradient(), name + " trainable under " + method);
         if (p.requiresGradient()) {
           expected.add(e.getKey());
           NDArray g = p.getArray().getGradient();
@@ -109,5 +119,10 @@ class FineTuningTest {
     assertTrue(e.getMessage().contains("optLora"), e.getMessage());
     var none = assertThrows(IllegalArgumentException.class, () -> FineTuning.configure(MethodKind.NONE, plain));
     assertTrue(none.getMessage().contains("trains nothing"), none.getMessage());
+    DinoV2Backbone adapted = DinoV2Backbone.builder().setConfig(TINY).optLora(LoraConfig.queryValue(2, 2f)).build();
+    for (MethodKind other : new MethodKind[] {MethodKind.LINEAR, MethodKind.FULL}) {
+      var refused = assertThrows(IllegalArgumentException.class, () -> FineTuning.configure(other, adapted));
+      assertTrue(refused.getMessage().contains("without optLora"), refused.getMessage());
+    }
   }
 }

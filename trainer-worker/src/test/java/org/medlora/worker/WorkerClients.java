@@ -1,0 +1,144 @@
+package org.medlora.worker;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.medlora.contracts.JobEvent;
+import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.Topics;
+
+/**
+ * Plain Kafka clients on the worker's topics, as a hospital's systems would use them, with the
+ * worker's own {@code kafka.*} settings (security included). Job events are read from the moment
+ * these clients were opened, so a test sees only what its own requests caused, and are buffered by
+ * request id, so waiting for one request never drops another's events.
+ */
+final class WorkerClients implements AutoCloseable {
+
+  static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Map<String, Object> kafka;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaConsumer<String, String> events;
+  private final Map<String, List<JobEvent>> byRequest = new HashMap<>();
+
+  /** {@code kafka}: the worker's settings, e.g. its {@code default-kafka-broker} configuration. */
+  WorkerClients(Map<String, Object> kafka) {
+    this.kafka = Map.copyOf(kafka);
+    producer = new KafkaProducer<>(only(ProducerConfig.configNames()), new StringSerializer(), new StringSerializer());
+    events = consumer();
+    List<TopicPartition> partitions = partitions(events, Topics.TRAINING_EVENTS);
+    events.assign(partitions);
+    events.seekToEnd(partitions);
+    partitions.forEach(events::position); // fixes "the end" now, before any request is sent
+  }
+
+  /** The worker's settings that {@code names} (a client type's config names) knows. */
+  Map<String, Object> only(Set<String> names) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.keySet().retainAll(names);
+    return config;
+  }
+
+  Admin admin() {
+    return Admin.create(only(AdminClientConfig.configNames()));
+  }
+
+  RecordMetadata send(String topic, String key, String value) throws Exception {
+    return producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  /** Sends to one partition, e.g. behind another record whose processing must finish first. */
+  RecordMetadata send(String topic, int partition, String key, String value) throws Exception {
+    return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+  }
+
+  /** This request's events, up to and including its terminal one. */
+  List<JobEvent> untilTerminal(String requestId) {
+    return until(requestId,
+        e -> e instanceof JobEvent.Completed || e instanceof JobEvent.Failed || e instanceof JobEvent.Cancelled);
+  }
+
+  /** This request's events, up to and including the first that {@code last} accepts. */
+  List<JobEvent> until(String requestId, Predicate<JobEvent> last) {
+    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+    while (true) {
+      List<JobEvent> seen = seen(requestId);
+      for (int i = 0; i < seen.size(); i++) {
+        if (last.test(seen.get(i))) {
+          return seen.subList(0, i + 1);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no such event for " + requestId + " within " + JOB_TIMEOUT + "; saw " + seen);
+      }
+      for (ConsumerRecord<String, String> r : events.poll(POLL)) {
+        JobEvent event = MessageCodec.fromJson(r.value(), JobEvent.class);
+        byRequest.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(event);
+      }
+    }
+  }
+
+  /** This request's events read so far. */
+  List<JobEvent> seen(String requestId) {
+    return List.copyOf(byRequest.getOrDefault(requestId, List.of()));
+  }
+
+  /** The first record of {@code topic}, read from its beginning. */
+  ConsumerRecord<String, String> first(String topic, Duration timeout) {
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+          return r;
+        }
+      }
+      throw new AssertionError("nothing on " + topic + " within " + timeout);
+    }
+  }
+
+  /** A consumer without a group: it reads assigned partitions and commits nothing. */
+  private KafkaConsumer<String, String> consumer() {
+    Map<String, Object> config = only(ConsumerConfig.configNames());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+  }
+
+  /** The topic's partitions, once it exists (asking for them creates it on the test broker). */
+  private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer, String topic) {
+    List<PartitionInfo> info = await().atMost(Duration.ofSeconds(60))
+        .pollInSameThread() // a consumer is used by one thread only
+        .until(() -> consumer.partitionsFor(topic), p -> p != null && !p.isEmpty());
+    return info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    events.close();
+  }
+}
