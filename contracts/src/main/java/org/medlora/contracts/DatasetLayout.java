@@ -1,6 +1,6 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The folder layouts of the public data sets that the trainer reads. */
 public enum DatasetLayout implements JsonNamed {
@@ -8,31 +8,22 @@ public enum DatasetLayout implements JsonNamed {
    * Kermany's pediatric pneumonia chest X-rays, {@code chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}};
    * classification only (it has no masks).
    */
-  KERMANY("kermany"),
+  @JsonProperty("kermany")
+  KERMANY,
   /**
    * Breast ultrasound, {@code Dataset_BUSI_with_GT/{benign,malignant,normal}} with a mask beside
    * each image; classification or segmentation.
    */
-  BUSI("busi"),
+  @JsonProperty("busi")
+  BUSI,
   /**
    * An image folder ({@code CXR_png} or {@code images}) beside a {@code masks} folder with the
    * same file names, optionally suffixed {@code _mask} (Shenzhen lungs), and/or beside
    * {@code ManualMask/leftMask} and {@code ManualMask/rightMask} with one mask per lung under the
    * image's name (Montgomery as downloaded; the lung mask is their union); segmentation only.
    */
-  IMAGE_MASK_FOLDERS("image-mask-folders");
-
-  private final String jsonName;
-
-  DatasetLayout(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("image-mask-folders")
+  IMAGE_MASK_FOLDERS;
 
   /** Whether this layout holds masks, which segmentation needs. */
   public boolean hasMasks() {
@@ -47,6 +38,6 @@ public enum DatasetLayout implements JsonNamed {
   /** The JSON name, as messages quote it. */
   @Override
   public String toString() {
-    return jsonName;
+    return jsonName();
   }
 }

@@ -1,37 +1,31 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** A linear map inside every transformer block that a LoRA adapter can wrap. */
 public enum LoraTarget implements JsonNamed {
   /** Attention query. */
-  Q("q"),
+  @JsonProperty("q")
+  Q,
   /** Attention key. */
-  K("k"),
+  @JsonProperty("k")
+  K,
   /** Attention value. */
-  V("v"),
+  @JsonProperty("v")
+  V,
   /** Attention output projection. */
-  PROJ("proj"),
+  @JsonProperty("proj")
+  PROJ,
   /** First MLP layer. */
-  FC1("fc1"),
+  @JsonProperty("fc1")
+  FC1,
   /** Second MLP layer. */
-  FC2("fc2");
-
-  private final String jsonName;
-
-  LoraTarget(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("fc2")
+  FC2;
 
   /** The JSON name, as messages quote it. */
   @Override
   public String toString() {
-    return jsonName;
+    return jsonName();
   }
 }

@@ -1,6 +1,6 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * How the backbone is adapted. A training request chooses one of the first three; {@link #NONE}
@@ -8,29 +8,21 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum MethodKind implements JsonNamed {
   /** A linear probe: the backbone stays frozen and only the head learns. */
-  LINEAR("linear"),
+  @JsonProperty("linear")
+  LINEAR,
   /** LoRA adapters (and the head) learn; merged into the exported weights. */
-  LORA("lora"),
+  @JsonProperty("lora")
+  LORA,
   /** Every backbone parameter learns. */
-  FULL("full"),
+  @JsonProperty("full")
+  FULL,
   /** Nothing learned; never in a request. */
-  NONE("none");
-
-  private final String jsonName;
-
-  MethodKind(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("none")
+  NONE;
 
   /** The JSON name, as messages quote it. */
   @Override
   public String toString() {
-    return jsonName;
+    return jsonName();
   }
 }

@@ -1,6 +1,6 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * What an exported model computes, which decides what its outputs mean. Messages quote the
@@ -8,21 +8,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum ModelKind implements JsonNamed {
   /** Backbone features only (CLS and patch tokens); no classes. */
-  FEATURES("features"),
+  @JsonProperty("features")
+  FEATURES,
   /** One score per class for the whole image. */
-  CLASSIFICATION("classification"),
+  @JsonProperty("classification")
+  CLASSIFICATION,
   /** One score per class for every pixel; class 0 is the background. */
-  SEGMENTATION("segmentation");
-
-  private final String jsonName;
-
-  ModelKind(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("segmentation")
+  SEGMENTATION
 }

@@ -1,31 +1,22 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The optimizer of the backbone and head; in JSON, {@code optimizer.name}. */
 public enum OptimizerKind implements JsonNamed {
   /** Adam with decoupled weight decay. */
-  ADAMW("adamw"),
+  @JsonProperty("adamw")
+  ADAMW,
   /** Adam, weight decay added to the gradient. */
-  ADAM("adam"),
+  @JsonProperty("adam")
+  ADAM,
   /** Stochastic gradient descent with momentum. */
-  SGD("sgd");
-
-  private final String jsonName;
-
-  OptimizerKind(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("sgd")
+  SGD;
 
   /** The JSON name, as messages quote it. */
   @Override
   public String toString() {
-    return jsonName;
+    return jsonName();
   }
 }

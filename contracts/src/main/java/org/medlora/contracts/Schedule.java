@@ -1,31 +1,22 @@
 package org.medlora.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** How the learning rate changes after the warm-up. */
 public enum Schedule implements JsonNamed {
   /** The peak rate throughout. */
-  CONSTANT("constant"),
+  @JsonProperty("constant")
+  CONSTANT,
   /** Cosine decay to 0, the seed paper's "slowly decreasing" learning rate. */
-  COSINE("cosine"),
+  @JsonProperty("cosine")
+  COSINE,
   /** Linear decay to 0. */
-  LINEAR("linear");
-
-  private final String jsonName;
-
-  Schedule(String jsonName) {
-    this.jsonName = jsonName;
-  }
-
-  @JsonValue
-  @Override
-  public String jsonName() {
-    return jsonName;
-  }
+  @JsonProperty("linear")
+  LINEAR;
 
   /** The JSON name, as messages quote it. */
   @Override
   public String toString() {
-    return jsonName;
+    return jsonName();
   }
 }

@@ -2,8 +2,12 @@ package org.medlora.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,19 @@ class JsonNamedTest {
         seen.add(c.jsonName());
       }
       assertEquals(constants.length, seen.size(), set.getKey().getSimpleName());
+    }
+  }
+
+  /** jsonName() reads each constant's annotation by reflection, which a native image must allow. */
+  @Test
+  void nativeImagesMayReadTheSpellings() throws IOException {
+    String config;
+    try (InputStream in = JsonNamedTest.class.getResourceAsStream(
+        "/META-INF/native-image/org.medlora/medlora-contracts/reflect-config.json")) {
+      config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    for (Class<?> type : SPELLINGS.keySet()) {
+      assertTrue(config.contains("\"" + type.getName() + "\""), type.getName() + " registered for reflection");
     }
   }
 
