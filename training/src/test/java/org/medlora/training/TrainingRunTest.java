@@ -3,6 +3,8 @@ package org.medlora.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.testing.VersionAssert.assertKeeps;
+import static org.medlora.testing.VersionAssert.assertSameOutputs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,14 @@ import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.data.DatasetException;
 import org.medlora.data.synth.SyntheticDatasets;
+import org.medlora.export.ExportSources;
+import org.medlora.export.Precision;
+import org.medlora.lora.LoraConfig;
+import org.medlora.lora.PeftAdapter;
+import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.store.ModelStore;
+import org.medlora.store.PublishedModel;
+import org.medlora.testing.ReferenceFixture;
 import org.medlora.testing.SyntheticTasks;
 
 /**
@@ -81,6 +90,7 @@ class TrainingRunTest {
     assertTrue(summary.startsWith("skipped 5 of 40 images: 5 have no mask (e.g. CXR_png/CHNCXR_0003_"), summary);
     assertEquals(summary, outcome.problems().get(0));
     assertEquals(1, outcome.problems().stream().filter(p -> p.contains("no mask")).count(), "not one per file");
+    assertKeeps(outcome.published(), "head.safetensors"); // the backbone is the checkpoint's
   }
 
   @Test
@@ -109,6 +119,23 @@ class TrainingRunTest {
     assertEquals(List.of(LoraTarget.Q, LoraTarget.V), manifest.method().loraTargets());
     assertEquals(2L * 2 * 2 * 64 * 2 + 3 * 65, outcome.metrics().get("trainable-params"), 1e-9,
         "q and v adapters in 2 blocks, plus the head");
+
+    // The version keeps what it was made from: the adapter in PEFT's format, the head, the decoder.
+    PublishedModel trained = outcome.published();
+    assertKeeps(trained, "adapter/adapter_config.json", "adapter/adapter_model.safetensors", "decoder.safetensors",
+        "head.safetensors");
+    Path adapter = trained.directory().resolve("adapter");
+    assertEquals(LoraConfig.queryValue(2, 4f), PeftAdapter.read(adapter).config());
+    assertTrue(SafetensorsFile.read(adapter.resolve("adapter_model.safetensors")).names()
+        .contains("base_model.model.encoder.layer.1.attention.attention.value.lora_B.weight"), "PEFT's key names");
+    // Re-applied to the base checkpoint and exported from the version folder: the same model.
+    Path checkpoint = ReferenceFixture.file("weights_meta.safetensors");
+    PublishedModel again = ExportSources.ofVersion(trained.directory(), checkpoint)
+        .publish("busi-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+            new ModelStore(dir.resolve("store")));
+    assertSameOutputs(trained, again, Precision.FP32.tolerance());
+    assertEquals(manifest.method(), again.manifest().method());
+    assertEquals(trained.manifest().artifacts(), again.manifest().artifacts(), "the very same parts");
   }
 
   @Test
@@ -122,6 +149,16 @@ class TrainingRunTest {
     assertEquals(first.metrics().get("val-loss"), second.metrics().get("val-loss"), "deterministic on CPU");
     assertEquals(first.published().manifest().modelSha256(), second.published().manifest().modelSha256(),
         "bit-identical exported weights");
+    assertEquals(first.published().manifest().artifacts(), second.published().manifest().artifacts(),
+        "bit-identical kept parts");
+
+    // The fine-tuned backbone is kept whole, since nothing else could export the version again.
+    assertKeeps(first.published(), "backbone.safetensors", "head.safetensors");
+    PublishedModel again = ExportSources.ofVersion(first.published().directory(),
+            ReferenceFixture.file("weights_meta.safetensors"))
+        .publish("lungs-full-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+            new ModelStore(dir.resolve("store-a")));
+    assertSameOutputs(first.published(), again, Precision.FP32.tolerance());
   }
 
   @Test
