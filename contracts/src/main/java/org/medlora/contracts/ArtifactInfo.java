@@ -1,8 +1,8 @@
 package org.medlora.contracts;
 
 import java.util.Collection;
-import java.util.TreeSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**

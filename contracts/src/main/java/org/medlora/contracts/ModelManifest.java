@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * @param opset the ONNX opset the graph was exported with
  * @param modelSha256 SHA-256 of {@code model.onnx}, lowercase hex
  * @param artifacts the files kept beside {@code model.onnx} (adapter, head, decoder, fine-tuned
- *     backbone), sorted by path, with the SHA-256 and size the store wrote; empty when none were
- *     kept, as in manifests written before versions kept them
+ *     backbone) with the SHA-256 and size the store wrote, which lists them sorted by path; empty
+ *     when none were kept, as in manifests written before versions kept them
  * @param software versions of what built the model (medlora, djl, libtorch, java, os, ...)
  * @param createdAt when the model was exported
  */
