@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.medlora.testing.ReferenceFixture.output;
 import static org.medlora.testing.TensorAssert.assertClose;
+import static org.medlora.testing.VersionAssert.assertKeeps;
+import static org.medlora.testing.VersionAssert.flipOneBit;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -24,6 +26,8 @@ import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.ImageDecoder;
 import org.medlora.imaging.ImageLimits;
 import org.medlora.safetensors.SafetensorsFile;
+import org.medlora.store.ModelStore;
+import org.medlora.store.PublishedModel;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
 
@@ -88,6 +92,57 @@ class ExportAndPredictCommandTest {
         ReferenceFixture.file("inputs.safetensors").toString(), "--out", out.toString()), cli.err());
     assertClose(output("lora.x_norm_patchtokens").data(), SafetensorsFile.read(out).floats("x_norm_patchtokens"),
         1e-4, "lora patches");
+  }
+
+  /** {@code busi/1}: the fixture's LoRA and segmentation head at 224x224, as exported by hand. */
+  private PublishedModel exportLoraSegmenter() throws Exception {
+    Path adapter = dir.resolve("adapter");
+    FixtureLora.adapter().write(adapter);
+    assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--adapter", adapter.toString(), "--head",
+        head.toString(), "--size", "224x224", "--store", store.toString(), "--task", "busi"), cli.err());
+    return new ModelStore(store).open("busi", 1);
+  }
+
+  @Test
+  void exportsAPublishedVersionAgainFromItsFolderAtAnotherSizeInFp16() throws Exception {
+    PublishedModel v1 = exportLoraSegmenter();
+    assertKeeps(v1, "adapter/adapter_config.json", "adapter/adapter_model.safetensors", "head.safetensors");
+    assertEquals(0, cli.run("export", "--from", v1.directory().toString(), "--checkpoint", ckpt(), "--size",
+        "112x112", "--fp16", "--store", store.toString(), "--task", "busi-small"), cli.err());
+    ModelManifest small = new ModelStore(store).open("busi-small", 1).manifest();
+    assertEquals("fp16", small.precision());
+    assertEquals(112, small.preprocessing().height());
+    assertEquals(v1.manifest().method(), small.method());
+    assertEquals(v1.manifest().artifacts(), small.artifacts(), "it keeps the very same parts");
+  }
+
+  @Test
+  void refusesToExportAVersionWhosePartsChangedOrFromAnotherCheckpoint() throws Exception {
+    PublishedModel v1 = exportLoraSegmenter();
+    String hf = ReferenceFixture.file("weights_hf.safetensors").toString();
+    assertEquals(1, cli.run("export", "--from", v1.directory().toString(), "--checkpoint", hf, "--size", "224x224",
+        "--store", store.toString(), "--task", "again"));
+    assertTrue(cli.err().contains("was trained from weights_meta.safetensors with sha256 "), cli.err());
+    assertTrue(cli.err().contains("(backbone.checkpoint-sha256 in its manifest.json); pass that checkpoint"),
+        cli.err());
+
+    Path adapterWeights = v1.directory().resolve("adapter/adapter_model.safetensors");
+    flipOneBit(adapterWeights);
+    assertEquals(1, cli.run("export", "--from", v1.directory().toString(), "--checkpoint", ckpt(), "--size",
+        "224x224", "--store", store.toString(), "--task", "again"));
+    assertTrue(cli.err().contains("medlora: " + adapterWeights + ": expected sha256 "), cli.err());
+    assertTrue(cli.err().contains(" (from manifest.json), found sha256 "), cli.err());
+    assertEquals(List.of(1), new ModelStore(store).versions("busi"));
+    assertEquals(List.of(), new ModelStore(store).versions("again"), "nothing published");
+  }
+
+  @Test
+  void fromTakesNoAdapterHeadOrDecoderOfItsOwn() throws Exception {
+    int code = cli.run("export", "--from", store.resolve("busi/1").toString(), "--checkpoint", ckpt(), "--head",
+        head.toString(), "--size", "224x224", "--store", store.toString(), "--task", "again");
+    assertEquals(2, code);
+    assertTrue(cli.err().contains("--from exports the version's own adapter, head and decoder; leave out "
+        + "--adapter, --head and --decoder"), cli.err());
   }
 
   @Test

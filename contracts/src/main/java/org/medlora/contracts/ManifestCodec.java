@@ -19,9 +19,9 @@ import org.medlora.contracts.JsonTree.Node;
  * key present ({@code null} where a value is absent). Reading is by hand, key by key, so that a
  * bad value is reported with the JSON path of its field. Unknown keys are ignored (a newer writer
  * may add some); missing optional keys ({@code class-names}, {@code training}, {@code metrics},
- * {@code software}, {@code dataset}, the {@code lora-*} keys, {@code dataset.skipped-*}) read as
- * empty, 0 or null. The {@code training} request reads as {@link MessageCodec} reads a request.
- * Documents of another {@code schema-version} are refused.
+ * {@code software}, {@code dataset}, {@code artifacts}, the {@code lora-*} keys,
+ * {@code dataset.skipped-*}) read as empty, 0 or null. The {@code training} request reads as
+ * {@link MessageCodec} reads a request. Documents of another {@code schema-version} are refused.
  */
 public final class ManifestCodec {
 
@@ -136,13 +136,22 @@ public final class ManifestCodec {
     String precision = root.string("precision");
     int opset = root.integer("opset");
     String modelSha256 = root.string("model-sha256");
+    // Absent from manifests written before versions kept their trained parts.
+    List<ArtifactInfo> artifacts =
+        root.or("artifacts", n -> n.list(ManifestCodec::artifact), List.of());
     Map<String, String> software = root.map("software", Node::string);
     Instant createdAt = root.instant("created-at");
     return root.build(
         () ->
             new ModelManifest(schema, task, version, kind, classNames, preprocessing, inputName,
                 outputs, backbone, method, training, metrics, dataset, verification, precision,
-                opset, modelSha256, software, createdAt));
+                opset, modelSha256, artifacts, software, createdAt));
+  }
+
+  private static ArtifactInfo artifact(Node a) {
+    Node o = a.object();
+    return o.build(
+        () -> new ArtifactInfo(o.string("path"), o.string("sha256"), o.longValue("bytes")));
   }
 
   private static DatasetInfo dataset(Node d) {

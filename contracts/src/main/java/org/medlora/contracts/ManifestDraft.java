@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * A {@link ModelManifest} before its model is in a store: everything but the version number and
- * the model file's digest, which only the store knows once it has written the file. The exporter
- * makes one, the store turns it into the manifest with {@link #toManifest}. Its checks are the
- * manifest's; the components are documented there.
+ * the digests of the model file and of the artifacts kept beside it, which only the store knows
+ * once it has written the files. The exporter makes one, the store turns it into the manifest
+ * with {@link #toManifest}. Its checks are the manifest's; the components are documented there.
  */
 public record ManifestDraft(
     String task,
@@ -71,12 +71,18 @@ public record ManifestDraft(
 
   /**
    * The manifest of this model as version {@code version} of its task, whose
-   * {@code model.onnx} has the SHA-256 {@code modelSha256}.
+   * {@code model.onnx} has the SHA-256 {@code modelSha256} and beside which the store kept
+   * {@code artifacts}.
    */
-  public ModelManifest toManifest(int version, String modelSha256) {
+  public ModelManifest toManifest(int version, String modelSha256, List<ArtifactInfo> artifacts) {
     return new ModelManifest(ModelManifest.SCHEMA_VERSION, task, version, kind, classNames,
         preprocessing, inputName, outputs, backbone, method, training, metrics, dataset,
-        verification, precision, opset, modelSha256, software, createdAt);
+        verification, precision, opset, modelSha256, artifacts, software, createdAt);
+  }
+
+  /** The manifest of a version that keeps nothing beside its model. */
+  public ModelManifest toManifest(int version, String modelSha256) {
+    return toManifest(version, modelSha256, List.of());
   }
 
   private static void checkOutputs(List<TensorSpec> outputs) {

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * @param precision {@code fp32} or {@code fp16}, the weights' and the input's element type
  * @param opset the ONNX opset the graph was exported with
  * @param modelSha256 SHA-256 of {@code model.onnx}, lowercase hex
+ * @param artifacts the files kept beside {@code model.onnx} (adapter, head, decoder, fine-tuned
+ *     backbone) with the SHA-256 and size the store wrote, which lists them sorted by path; empty
+ *     when none were kept, as in manifests written before versions kept them
  * @param software versions of what built the model (medlora, djl, libtorch, java, os, ...)
  * @param createdAt when the model was exported
  */
@@ -56,6 +59,7 @@ public record ModelManifest(
     String precision,
     int opset,
     @JsonProperty("model-sha256") String modelSha256,
+    List<ArtifactInfo> artifacts,
     Map<String, String> software,
     @JsonProperty("created-at") Instant createdAt) {
 
@@ -84,6 +88,8 @@ public record ModelManifest(
     software = draft.software();
     Checks.atLeast("version", version, 1);
     Checks.sha256("modelSha256", modelSha256);
+    artifacts = List.copyOf(Checks.nonNull("artifacts", artifacts));
+    ArtifactInfo.checkPaths(artifacts.stream().map(ArtifactInfo::path).toList());
   }
 
   /**
@@ -100,7 +106,10 @@ public record ModelManifest(
     return task;
   }
 
-  /** This manifest without its version and digest, e.g. to publish the same model again. */
+  /**
+   * This manifest without what the store records (version, digest, artifacts), e.g. to publish
+   * the same model again.
+   */
   public ManifestDraft draft() {
     return new ManifestDraft(task, kind, classNames, preprocessing, inputName, outputs, backbone,
         method, training, metrics, dataset, verification, precision, opset, software, createdAt);

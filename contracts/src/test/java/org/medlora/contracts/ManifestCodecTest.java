@@ -145,6 +145,30 @@ class ManifestCodecTest {
   }
 
   @Test
+  void aManifestWrittenBeforeVersionsKeptTheirPartsReadsAsKeepingNone() throws IOException {
+    String golden = golden();
+    String older = golden.substring(0, golden.indexOf("  \"artifacts\""))
+        + golden.substring(golden.indexOf("  \"software\""));
+    ModelManifest m = ManifestCodec.fromJson(older);
+    assertEquals(List.of(), m.artifacts());
+    assertEquals(Manifests.segmentationDraft().toManifest(3, Manifests.SHA_A), m);
+  }
+
+  @Test
+  void aBadArtifactIsNamedWithItsPath() throws IOException {
+    assertEquals("invalid model manifest in field 'artifacts[2]': path must be a relative path "
+            + "inside the version directory: names of A-Z, a-z, 0-9, '.', '_' and '-' not "
+            + "starting with '.', joined by '/', got \"../head.safetensors\"",
+        refusal(golden().replace("\"head.safetensors\"", "\"../head.safetensors\"")));
+    assertEquals("invalid model manifest: field 'artifacts[0].bytes' must be an integer, got "
+            + "\"412\"",
+        refusal(golden().replace("\"bytes\": 412", "\"bytes\": \"412\"")));
+    assertEquals("invalid model manifest: field 'artifacts[1].sha256' is missing",
+        refusal(golden().replace("\"sha256\": \"" + Manifests.SHA_B + "\",\n    \"bytes\": 74112",
+            "\"bytes\": 74112")));
+  }
+
+  @Test
   void aMissingRequiredFieldIsNamedWithItsPath() throws IOException {
     String json = golden().replace("\"embed-dim\": 384,", "");
     assertEquals("invalid model manifest: field 'backbone.embed-dim' is missing", refusal(json));

@@ -73,6 +73,7 @@ class ManifestSchemaTest {
   void writtenManifestsSatisfyTheSchema() throws IOException {
     assertEquals(Set.of(), validate(Manifests.segmentation()));
     assertEquals(Set.of(), validate(Manifests.features()));
+    assertTrue(written(Manifests.segmentation()).get("artifacts").size() == 3, "with artifacts");
   }
 
   @Test
@@ -100,8 +101,13 @@ class ManifestSchemaTest {
     // The layout before the request was kept: hyper-parameters as strings.
     ObjectNode stringMap = written(Manifests.segmentation());
     stringMap.putObject("training").put("image-size", "448");
+    ObjectNode escapingArtifact = written(Manifests.segmentation());
+    ((ObjectNode) escapingArtifact.get("artifacts").get(0)).put("path", "../model.onnx");
+    ObjectNode artifactWithoutDigest = written(Manifests.segmentation());
+    ((ObjectNode) artifactWithoutDigest.get("artifacts").get(1)).remove("sha256");
     for (ObjectNode bad : List.of(badTask, loraRankOnLinear, fixedBatch, oneClass, noOpset, negativeSkips,
-        unknownLayout, unknownTarget, requestWithoutId, badRequestRate, stringMap)) {
+        unknownLayout, unknownTarget, requestWithoutId, badRequestRate, stringMap, escapingArtifact,
+        artifactWithoutDigest)) {
       assertFalse(schema.validate(bad).isEmpty(), bad::toString);
     }
   }
@@ -116,6 +122,7 @@ class ManifestSchemaTest {
     assertEquals(keysOf(DatasetInfo.class), required(props.get("dataset").get("oneOf").get(1)));
     assertEquals(keysOf(VerificationInfo.class), required(props.get("verification")));
     assertEquals(keysOf(TensorSpec.class), required(schemaJson.get("$defs").get("tensor")));
+    assertEquals(keysOf(ArtifactInfo.class), required(schemaJson.get("$defs").get("artifact")));
   }
 
   @Test

@@ -71,9 +71,17 @@ final class Manifests {
         Instant.parse("2025-06-01T12:34:56.789Z"));
   }
 
+  /** What the store kept beside {@link #segmentation()}'s model: its adapter and head. */
+  static List<ArtifactInfo> segmentationArtifacts() {
+    return List.of(
+        new ArtifactInfo("adapter/adapter_config.json", SHA_A, 412),
+        new ArtifactInfo("adapter/adapter_model.safetensors", SHA_B, 74_112),
+        new ArtifactInfo("head.safetensors", "fedcba9876543210".repeat(4), 3_240));
+  }
+
   /** A LoRA lung segmenter with every optional part filled in. */
   static ModelManifest segmentation() {
-    return segmentationDraft().toManifest(3, SHA_A);
+    return segmentationDraft().toManifest(3, SHA_A, segmentationArtifacts());
   }
 
   /** Features only, exported by hand: no classes, no request, no data set, no adapters. */

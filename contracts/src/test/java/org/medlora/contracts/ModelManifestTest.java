@@ -59,7 +59,38 @@ class ModelManifestTest {
     assertEquals(Manifests.SHA_B, v7.modelSha256());
     assertEquals(ModelManifest.SCHEMA_VERSION, v7.schemaVersion());
     assertEquals(draft, v7.draft());
-    assertEquals(Manifests.segmentation(), v7.draft().toManifest(3, Manifests.SHA_A));
+    assertEquals(List.of(), v7.artifacts());
+    assertEquals(Manifests.segmentation(),
+        v7.draft().toManifest(3, Manifests.SHA_A, Manifests.segmentationArtifacts()));
+    assertEquals(draft, Manifests.segmentation().draft(), "the draft leaves out what the store records");
+  }
+
+  @Test
+  void artifactPathsStayInsideTheVersionDirectory() {
+    for (String good : List.of("head.safetensors", "adapter/adapter_model.safetensors", "a_b-c.d")) {
+      assertEquals(good, new ArtifactInfo(good, Manifests.SHA_A, 1).path());
+    }
+    for (String bad : List.of("../model.onnx", "adapter/../../x", "/etc/passwd", ".hidden", "a//b",
+        "a/", "", "a\\b", "a/./b", "C:x")) {
+      String message = refusal(() -> new ArtifactInfo(bad, Manifests.SHA_A, 1));
+      assertTrue(message.startsWith("path must be a relative path inside the version directory"), message);
+      assertTrue(message.endsWith("got \"" + bad + "\""), message);
+    }
+    assertEquals("bytes must be >= 0, got -1",
+        refusal(() -> new ArtifactInfo("head.safetensors", Manifests.SHA_A, -1)));
+  }
+
+  @Test
+  void eachArtifactPathOnceAndNoneInsideAnother() {
+    ManifestDraft d = Manifests.segmentationDraft();
+    ArtifactInfo head = new ArtifactInfo("head.safetensors", Manifests.SHA_A, 1);
+    assertEquals("artifacts must name each path once, \"head.safetensors\" appears twice",
+        refusal(() -> d.toManifest(1, Manifests.SHA_A, List.of(head, head))));
+    assertEquals("artifacts must not hold both the file \"adapter\" and the file "
+            + "\"adapter/adapter_config.json\" inside it",
+        refusal(() -> d.toManifest(1, Manifests.SHA_A, List.of(
+            new ArtifactInfo("adapter", Manifests.SHA_A, 1),
+            new ArtifactInfo("adapter/adapter_config.json", Manifests.SHA_A, 1)))));
   }
 
   @Test

@@ -13,6 +13,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +29,7 @@ import org.medlora.lora.LoraSite;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.safetensors.FloatTensor;
+import org.medlora.safetensors.SafetensorsWriter;
 
 /**
  * The DINOv2 Vision Transformer ({@code DinoVisionTransformer.forward_features} of the reference
@@ -248,6 +251,23 @@ public final class DinoV2Backbone extends AbstractBlock {
     }
     putNorm(map, "norm", norm);
     return map;
+  }
+
+  /**
+   * Writes the weights as a Meta-layout safetensors checkpoint that {@link DinoV2Checkpoint#load}
+   * reads back to this backbone: every {@link #checkpointParameters()} tensor, and in the
+   * metadata what their shapes do not tell (heads, LayerNorm eps, position-interpolation offset).
+   * LoRA adapters are not written, {@link PeftAdapter} keeps them; merged ones would be.
+   */
+  public void writeCheckpoint(Path file) throws IOException {
+    SafetensorsWriter writer = new SafetensorsWriter();
+    for (Map.Entry<String, Parameter> e : checkpointParameters().entrySet()) {
+      writer.putFloats(e.getKey(), e.getValue().getShape().getShape(), e.getValue().getArray().toFloatArray());
+    }
+    writer.putMetadata("num_heads", Integer.toString(config.numHeads()));
+    writer.putMetadata("eps", Float.toString(config.layerNormEps()));
+    writer.putMetadata("interpolate_offset", Float.toString(config.interpolateOffset()));
+    writer.write(file);
   }
 
   private static void putNorm(Map<String, Parameter> map, String key, ai.djl.nn.norm.LayerNorm norm) {

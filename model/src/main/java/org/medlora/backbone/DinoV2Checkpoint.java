@@ -57,6 +57,14 @@ public record DinoV2Checkpoint(
     return CheckpointLoader.load(file);
   }
 
+  /**
+   * The SHA-256 of a file, lowercase hex as in {@link #sha256()}, without loading it: to check
+   * that a checkpoint is the one a model was trained on before reading its tensors.
+   */
+  public static String fileSha256(Path file) throws IOException {
+    return CheckpointLoader.sha256(file);
+  }
+
   /** The tensor with this Meta name. */
   public FloatTensor tensor(String metaName) {
     FloatTensor tensor = tensors.get(metaName);

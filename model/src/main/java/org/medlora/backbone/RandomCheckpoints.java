@@ -4,12 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.medlora.safetensors.SafetensorsWriter;
 
 /**
  * Random-weight DINOv2 checkpoints in Meta's key layout, for benchmarks: speed does not depend
@@ -28,12 +25,7 @@ public final class RandomCheckpoints {
     try (NDManager m = NDManager.newBaseManager()) {
       DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).build();
       backbone.initialize(m, DataType.FLOAT32, new Shape(1, 3, config.patchSize(), config.patchSize()));
-      SafetensorsWriter writer = new SafetensorsWriter();
-      for (Map.Entry<String, Parameter> e : backbone.checkpointParameters().entrySet()) {
-        writer.putFloats(e.getKey(), e.getValue().getShape().getShape(), e.getValue().getArray().toFloatArray());
-      }
-      writer.putMetadata("num_heads", Integer.toString(config.numHeads()));
-      writer.write(file);
+      backbone.writeCheckpoint(file);
     }
     return file;
   }

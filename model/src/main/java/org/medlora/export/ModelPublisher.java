@@ -1,9 +1,13 @@
 package org.medlora.export;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.contracts.BackboneInfo;
 import org.medlora.contracts.ManifestDraft;
@@ -14,7 +18,10 @@ import org.medlora.onnx.OnnxGraph;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
-/** Exports, verifies and publishes one model version, with its manifest, to a model store. */
+/**
+ * Exports, verifies and publishes one model version, with its manifest and the trained parts it
+ * keeps ({@link VersionParts}), to a model store.
+ */
 public final class ModelPublisher {
 
   /** Images in the probe batch every export is verified on (two, so the batch axis is tested). */
@@ -48,7 +55,27 @@ public final class ModelPublisher {
             OnnxGraph.OPSET,
             Versions.software(),
             Instant.now());
-    return store.publish(spec.task(), result.model(), draft);
+    // Staged apart and copied in by the store, which digests them and renames them into place
+    // with the model, so a failed publish leaves no parts behind.
+    Path staging = Files.createTempDirectory("medlora-parts-");
+    try {
+      Map<String, Path> parts =
+          VersionParts.write(staging, predictor, spec.method().kind(), spec.classNames());
+      return store.publish(spec.task(), result.model(), draft, parts);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /** Best effort: the outcome is the version (or the failure), not a leftover temporary file. */
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Left in the temporary folder, where the system cleans up.
+    }
   }
 
   /** A few facts inside the ONNX file too, so a model separated from its manifest still says what it is. */

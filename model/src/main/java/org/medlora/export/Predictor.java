@@ -71,6 +71,21 @@ public final class Predictor {
     return backbone;
   }
 
+  /** The classification head, or null. */
+  ClassificationHead classifier() {
+    return classifier;
+  }
+
+  /** The segmentation head, or null. */
+  SegmentationHead segmenter() {
+    return segmenter;
+  }
+
+  /** The upsampling decoder, or null. */
+  UpsamplingDecoder decoder() {
+    return decoder;
+  }
+
   /** The DJL reference outputs by name, for pixels (B, 3, H, W). */
   public Map<String, NDArray> forward(NDArray pixels) {
     ParameterStore ps = new ParameterStore(pixels.getManager(), false);

@@ -13,6 +13,7 @@ import static org.medlora.backbone.CheckpointFixtures.tensors;
 import static org.medlora.backbone.CheckpointFixtures.write;
 import static org.medlora.backbone.CheckpointFixtures.zeros;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,22 @@ class DinoV2CheckpointTest {
     assertEquals(manifestSha("weights_meta.safetensors"),
         DinoV2Checkpoint.load(metaFile()).sha256());
     assertEquals(manifestSha("weights_hf.safetensors"), DinoV2Checkpoint.load(hfFile()).sha256());
+    assertEquals(manifestSha("weights_hf.safetensors"), DinoV2Checkpoint.fileSha256(hfFile()));
+  }
+
+  @Test
+  void aBackboneWrittenAsACheckpointLoadsBackToTheSameWeightsAndShape() throws Exception {
+    DinoV2Checkpoint hf = DinoV2Checkpoint.load(hfFile());
+    Path written = dir.resolve("backbone.safetensors");
+    try (NDManager m = NDManager.newBaseManager()) {
+      DinoV2Backbone.fromCheckpoint(m, hf).writeCheckpoint(written);
+    }
+    DinoV2Checkpoint back = DinoV2Checkpoint.load(written);
+    assertEquals(CheckpointLayout.META, back.layout());
+    assertEquals(hf.config(), back.config(), "heads, eps and the interpolation offset from its metadata");
+    assertEquals(hf.tensors(), back.tensors());
+    assertEquals(new ArrayList<>(tensors(metaFile()).keySet()), new ArrayList<>(tensors(written).keySet()),
+        "in Meta state_dict order");
   }
 
   // ---- reduced precision ------------------------------------------------------------------------

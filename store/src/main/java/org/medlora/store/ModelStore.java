@@ -25,14 +25,18 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.medlora.contracts.ArtifactInfo;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.ModelManifest;
@@ -44,6 +48,7 @@ import org.medlora.contracts.ModelManifest;
  * &lt;root&gt;/&lt;task&gt;/config.pbtxt
  * &lt;root&gt;/&lt;task&gt;/&lt;version&gt;/model.onnx
  * &lt;root&gt;/&lt;task&gt;/&lt;version&gt;/manifest.json
+ * &lt;root&gt;/&lt;task&gt;/&lt;version&gt;/... artifacts: files kept beside the model, listed in the manifest
  * </pre>
  *
  * <p>Versions count from 1 and are immutable. A version appears under its number complete or not
@@ -55,7 +60,8 @@ import org.medlora.contracts.ModelManifest;
  * ignored.
  *
  * <p>Opening a version checks it: the manifest parses, names this task and version, and the
- * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}.
+ * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}. Its artifacts
+ * are checked by {@link #artifacts}, when they are wanted: a server never reads them.
  */
 public final class ModelStore {
 
@@ -100,29 +106,54 @@ public final class ModelStore {
   }
 
   /**
-   * Publishes {@code modelOnnx} as the next version of {@code task}; see {@link #publish(String,
-   * Path, ManifestDraft)}.
+   * Publishes {@code modelOnnx} as the next version of {@code task}, keeping nothing beside it;
+   * see {@link #publish(String, Path, ManifestDraft, Map)}.
    */
   public PublishedModel publish(String task, byte[] modelOnnx, ManifestDraft draft)
+      throws IOException {
+    return publish(task, modelOnnx, draft, Map.of());
+  }
+
+  /**
+   * Publishes {@code modelOnnx} as the next version of {@code task} with {@code artifacts}; see
+   * {@link #publish(String, Path, ManifestDraft, Map)}.
+   */
+  public PublishedModel publish(
+      String task, byte[] modelOnnx, ManifestDraft draft, Map<String, Path> artifacts)
       throws IOException {
     Objects.requireNonNull(modelOnnx, "modelOnnx");
     if (modelOnnx.length == 0) {
       throw new IllegalArgumentException("modelOnnx is empty (0 bytes); expected an ONNX model");
     }
-    return publish(task, draft, out -> out.write(modelOnnx));
+    return publish(task, draft, out -> out.write(modelOnnx), artifacts);
+  }
+
+  /**
+   * Publishes the file {@code modelOnnx} as the next version of {@code task}, keeping nothing
+   * beside it; see {@link #publish(String, Path, ManifestDraft, Map)}.
+   */
+  public PublishedModel publish(String task, Path modelOnnx, ManifestDraft draft)
+      throws IOException {
+    return publish(task, modelOnnx, draft, Map.of());
   }
 
   /**
    * Publishes the file {@code modelOnnx} as the next version of {@code task}: the number after the
-   * highest existing one. The manifest is the draft with that number and the SHA-256 of the bytes
-   * written. Also rewrites {@code <task>/config.pbtxt} from the newest version's manifest.
+   * highest existing one. The files in {@code artifacts}, keyed by their path in the version
+   * directory (e.g. {@code adapter/adapter_model.safetensors}), are copied beside the model in the
+   * same temporary directory, so they appear with the version or not at all. The manifest is the
+   * draft with that number and the SHA-256 (and size) of every file as written. Also rewrites
+   * {@code <task>/config.pbtxt} from the newest version's manifest.
    *
    * @throws IllegalArgumentException if {@code task} is not a valid task name or differs from the
-   *     draft's, or the model is empty
+   *     draft's, the model is empty, or an artifact path would leave the version directory, is
+   *     used twice or is the store's own {@code model.onnx} or {@code manifest.json}
+   * @throws NoSuchFileException if the model or an artifact file does not exist
    * @throws IOException if writing fails (then no version was created), or if the version was
    *     created but {@code config.pbtxt} could not be updated (the message says so)
    */
-  public PublishedModel publish(String task, Path modelOnnx, ManifestDraft draft)
+  public PublishedModel publish(
+      String task, Path modelOnnx, ManifestDraft draft, Map<String, Path> artifacts)
       throws IOException {
     Objects.requireNonNull(modelOnnx, "modelOnnx");
     if (!Files.isRegularFile(modelOnnx)) {
@@ -132,7 +163,7 @@ public final class ModelStore {
       throw new IllegalArgumentException(
           modelOnnx + " is empty (0 bytes); expected an ONNX model");
     }
-    return publish(task, draft, out -> copy(modelOnnx, out));
+    return publish(task, draft, out -> copy(modelOnnx, out), artifacts);
   }
 
   /** Published version numbers of {@code task}, ascending; empty if there are none. */
@@ -213,13 +244,14 @@ public final class ModelStore {
 
   // ---- publishing ----
 
-  /** Writes the model bytes to a stream; called once. */
+  /** Writes a file's bytes to a stream; called once. */
   @FunctionalInterface
-  private interface ModelSource {
+  private interface ContentSource {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  private PublishedModel publish(String task, ManifestDraft draft, ModelSource source)
+  private PublishedModel publish(
+      String task, ManifestDraft draft, ContentSource source, Map<String, Path> artifacts)
       throws IOException {
     ModelManifest.checkTask(task);
     Objects.requireNonNull(draft, "draft");
@@ -227,6 +259,7 @@ public final class ModelStore {
       throw new IllegalArgumentException(
           "the manifest is for task " + draft.task() + ", not " + task);
     }
+    Map<String, Path> kept = checkArtifacts(artifacts);
     Path taskDir = root.resolve(task);
     Files.createDirectories(taskDir);
     // Inside the task directory, so the final rename stays on one file system and is atomic.
@@ -234,10 +267,11 @@ public final class ModelStore {
     Files.createDirectory(temp);
     boolean renamed = false;
     try {
-      String sha = writeModel(temp.resolve(MODEL_FILE), source);
+      String sha = writeVerified(temp.resolve(MODEL_FILE), source);
+      List<ArtifactInfo> written = writeArtifacts(temp, kept);
       int version = nextVersion(taskDir);
       for (int attempt = 1; ; attempt++) {
-        ModelManifest m = draft.toManifest(version, sha);
+        ModelManifest m = draft.toManifest(version, sha, written);
         writeManifest(temp.resolve(MANIFEST_FILE), m);
         syncDirectory(temp);
         Path target = taskDir.resolve(Integer.toString(version));
@@ -261,8 +295,49 @@ public final class ModelStore {
     }
   }
 
-  /** Writes, syncs and re-reads the model; returns its digest. */
-  private static String writeModel(Path file, ModelSource source) throws IOException {
+  /**
+   * The artifacts sorted by path, once every path is known to stay inside the version directory
+   * and every file to exist: refused before anything is written.
+   */
+  private static Map<String, Path> checkArtifacts(Map<String, Path> artifacts)
+      throws NoSuchFileException {
+    Objects.requireNonNull(artifacts, "artifacts");
+    try {
+      ArtifactInfo.checkPaths(artifacts.keySet());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot keep the artifacts: " + e.getMessage(), e);
+    }
+    Map<String, Path> sorted = new TreeMap<>(artifacts);
+    for (Map.Entry<String, Path> a : sorted.entrySet()) {
+      if (a.getKey().equals(MODEL_FILE) || a.getKey().equals(MANIFEST_FILE)) {
+        throw new IllegalArgumentException("cannot keep the artifacts: path \"" + a.getKey()
+            + "\" is the store's own file; keep the artifact under another name");
+      }
+      if (!Files.isRegularFile(Objects.requireNonNull(a.getValue(), a.getKey()))) {
+        throw new NoSuchFileException(
+            a.getValue().toString(), null, "no file to keep as artifact " + a.getKey());
+      }
+    }
+    return sorted;
+  }
+
+  /** Copies each artifact into the version directory; returns what was written, by path. */
+  private static List<ArtifactInfo> writeArtifacts(Path versionDir, Map<String, Path> artifacts)
+      throws IOException {
+    List<ArtifactInfo> written = new ArrayList<>();
+    Set<Path> folders = new TreeSet<>();
+    for (Map.Entry<String, Path> a : artifacts.entrySet()) {
+      Path file = versionDir.resolve(a.getKey());
+      folders.add(Files.createDirectories(file.getParent()));
+      String sha = writeVerified(file, out -> copy(a.getValue(), out));
+      written.add(new ArtifactInfo(a.getKey(), sha, Files.size(file)));
+    }
+    folders.forEach(ModelStore::syncDirectory);
+    return written;
+  }
+
+  /** Writes, syncs and re-reads a file; returns its digest. */
+  private static String writeVerified(Path file, ContentSource source) throws IOException {
     MessageDigest digest = Sha256.newDigest();
     try (FileChannel channel = FileChannel.open(file, CREATE_NEW, WRITE);
         OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest)) {
@@ -406,6 +481,36 @@ public final class ModelStore {
   }
 
   // ---- reading ----
+
+  /**
+   * The files {@code version} keeps beside its model, by their manifest path, each checked
+   * against the size and SHA-256 the manifest records; empty if it keeps none.
+   *
+   * @throws CorruptModelException naming the first file that is missing or differs
+   */
+  public Map<String, Path> artifacts(PublishedModel version) throws IOException {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (ArtifactInfo a : version.manifest().artifacts()) {
+      Path file = version.directory().resolve(a.path());
+      if (!Files.isRegularFile(file)) {
+        throw new CorruptModelException(
+            file, "the artifact with sha256 " + a.sha256() + " named in " + MANIFEST_FILE,
+            "no such file");
+      }
+      long size = Files.size(file);
+      if (size != a.bytes()) {
+        throw new CorruptModelException(
+            file, a.bytes() + " bytes (from " + MANIFEST_FILE + ")", size + " bytes");
+      }
+      String sha = Sha256.of(file);
+      if (!sha.equals(a.sha256())) {
+        throw new CorruptModelException(
+            file, "sha256 " + a.sha256() + " (from " + MANIFEST_FILE + ")", "sha256 " + sha);
+      }
+      files.put(a.path(), file);
+    }
+    return Collections.unmodifiableMap(files);
+  }
 
   private static PublishedModel verify(Path dir, String task, int version) throws IOException {
     ModelManifest m = checkedManifest(dir, task, version);

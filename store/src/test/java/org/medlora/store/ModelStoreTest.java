@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.ArtifactInfo;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.ModelManifest;
 
@@ -322,6 +324,99 @@ class ModelStoreTest {
     assertThrows(IllegalArgumentException.class, () -> store.versions("../etc"));
     assertThrows(IllegalArgumentException.class, () -> store.open("lungs", 0));
     assertEquals(List.of(), names(root));
+  }
+
+  /** Files standing in for a kept adapter and head, written outside the store. */
+  private Map<String, Path> artifactFiles() throws IOException {
+    Path staged = Files.createDirectories(root.resolve("staged"));
+    return Map.of(
+        "head.safetensors", Files.write(staged.resolve("h"), Fixtures.model(11, 300)),
+        "adapter/adapter_model.safetensors", Files.write(staged.resolve("a"), Fixtures.model(12, 5000)),
+        "adapter/adapter_config.json", Files.writeString(staged.resolve("c"), "{\"r\": 2}"));
+  }
+
+  @Test
+  void artifactsAreKeptInTheVersionWithTheDigestsTheStoreComputed() throws IOException {
+    ModelStore store = new ModelStore(root.resolve("store"));
+    Map<String, Path> files = artifactFiles();
+    PublishedModel p = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"), files);
+
+    Path dir = root.resolve("store/lungs/1");
+    assertEquals(List.of("adapter", "head.safetensors", "manifest.json", "model.onnx"), names(dir));
+    assertEquals(List.of("adapter_config.json", "adapter_model.safetensors"), names(dir.resolve("adapter")));
+    // Sorted by path, digested independently of the store's own hashing.
+    List<ArtifactInfo> expected = new ArrayList<>();
+    for (String path : List.of("adapter/adapter_config.json", "adapter/adapter_model.safetensors",
+        "head.safetensors")) {
+      byte[] bytes = Files.readAllBytes(files.get(path));
+      assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(path)));
+      expected.add(new ArtifactInfo(path, Fixtures.sha256(bytes), bytes.length));
+    }
+    assertEquals(expected, p.manifest().artifacts());
+    assertEquals(p.manifest(), ManifestCodec.fromJson(Files.readString(dir.resolve("manifest.json"))));
+    assertEquals(Fixtures.segmentation("lungs"), p.manifest().draft());
+
+    PublishedModel opened = store.open("lungs", 1);
+    Map<String, Path> kept = store.artifacts(opened);
+    assertEquals(List.of("adapter/adapter_config.json", "adapter/adapter_model.safetensors", "head.safetensors"),
+        List.copyOf(kept.keySet()));
+    assertEquals(dir.resolve("head.safetensors"), kept.get("head.safetensors"));
+    assertEquals(List.of("1", "config.pbtxt"), names(root.resolve("store/lungs")), "no temporaries left");
+    assertEquals(Map.of(), store.artifacts(store.publish("lungs", Fixtures.model(2), Fixtures.segmentation("lungs"))));
+  }
+
+  @Test
+  void anArtifactWithOneByteFlippedIsRefusedNamingBothDigests() throws IOException {
+    ModelStore store = new ModelStore(root.resolve("store"));
+    Map<String, Path> files = artifactFiles();
+    PublishedModel p = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"), files);
+    Path adapter = p.directory().resolve("adapter/adapter_model.safetensors");
+    flipOneByte(adapter, 4000);
+
+    assertEquals(p, store.open("lungs", 1), "the model itself still opens");
+    CorruptModelException e = assertThrows(CorruptModelException.class, () -> store.artifacts(p));
+    assertEquals(adapter, e.file());
+    byte[] flipped = Files.readAllBytes(adapter);
+    assertEquals(adapter + ": expected sha256 " + Fixtures.sha256(Files.readAllBytes(files.get(
+            "adapter/adapter_model.safetensors"))) + " (from manifest.json), found sha256 "
+            + Fixtures.sha256(flipped) + "; " + CorruptModelException.REPUBLISH,
+        e.getMessage());
+
+    Files.write(adapter, new byte[] {1, 2, 3});
+    assertTrue(assertThrows(CorruptModelException.class, () -> store.artifacts(p)).getMessage()
+        .contains("expected 5000 bytes (from manifest.json), found 3 bytes"));
+    Files.delete(p.directory().resolve("head.safetensors"));
+    Files.write(adapter, Files.readAllBytes(files.get("adapter/adapter_model.safetensors")));
+    assertTrue(assertThrows(CorruptModelException.class, () -> store.artifacts(p)).getMessage()
+        .contains("head.safetensors: expected the artifact with sha256 "));
+  }
+
+  @Test
+  void artifactPathsThatLeaveTheVersionOrTakeTheStoresNamesAreRefusedBeforeAnythingIsWritten()
+      throws IOException {
+    Path file = Files.write(root.resolve("part"), Fixtures.model(3, 64));
+    ModelStore store = new ModelStore(root.resolve("store"));
+    for (String bad : List.of("../escape.safetensors", "adapter/../../x", "/tmp/x", ".hidden", "a//b")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"), Map.of(bad, file)));
+      assertEquals("cannot keep the artifacts: path must be a relative path inside the version directory: names "
+          + "of A-Z, a-z, 0-9, '.', '_' and '-' not starting with '.', joined by '/', got \"" + bad + "\"",
+          e.getMessage());
+    }
+    IllegalArgumentException own = assertThrows(IllegalArgumentException.class,
+        () -> store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"), Map.of("model.onnx", file)));
+    assertEquals("cannot keep the artifacts: path \"model.onnx\" is the store's own file; keep the artifact "
+        + "under another name", own.getMessage());
+    IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
+        () -> store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"),
+            Map.of("adapter", file, "adapter/adapter_config.json", file)));
+    assertTrue(nested.getMessage().contains("must not hold both the file \"adapter\""), nested.getMessage());
+    NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+        () -> store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"),
+            Map.of("head.safetensors", root.resolve("nowhere"))));
+    assertTrue(missing.getMessage().contains("no file to keep as artifact head.safetensors"), missing.getMessage());
+    assertFalse(Files.exists(root.resolve("store")), "nothing written");
+    assertFalse(Files.exists(root.resolve("escape.safetensors")));
   }
 
   @Test

@@ -45,7 +45,9 @@ import org.medlora.store.PublishedModel;
  * One training request, run to a published model: the seed paper's method end to end. Read and
  * split the data, adapt the backbone (linear probe, LoRA or full fine-tuning) with the task's
  * head, optionally train the upsampling decoder on the frozen segmenter, evaluate, then export,
- * verify and publish. Deterministic on CPU for a given seed.
+ * verify and publish. The version keeps its trained parts beside the model (the LoRA adapter in
+ * PEFT's format or the fully fine-tuned backbone, the head, the decoder), so it can be exported
+ * again at another size or precision. Deterministic on CPU for a given seed.
  *
  * <p>The linear probe computes backbone features once and trains the head on them: the frozen
  * backbone gives the same features every epoch, so this is exact and many times faster. Those

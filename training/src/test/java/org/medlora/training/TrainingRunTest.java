@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.testing.VersionAssert.assertKeeps;
+import static org.medlora.testing.VersionAssert.assertSameOutputs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,10 +37,16 @@ import org.medlora.data.Example;
 import org.medlora.data.ExampleLoader;
 import org.medlora.data.Sample;
 import org.medlora.data.Split;
+import org.medlora.export.ExportSources;
 import org.medlora.export.OrtModel;
-import org.medlora.synth.SyntheticDatasets;
+import org.medlora.export.Precision;
+import org.medlora.lora.LoraConfig;
+import org.medlora.lora.PeftAdapter;
+import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
+import org.medlora.synth.SyntheticDatasets;
+import org.medlora.testing.ReferenceFixture;
 import org.medlora.testing.SyntheticTasks;
 
 /**
@@ -159,6 +167,7 @@ class TrainingRunTest {
     assertEquals(summary, outcome.problems().get(0));
     assertEquals(1, outcome.problems().stream().filter(p -> p.contains("no mask")).count(), "not one per file");
     assertThePublishedModelScoresItsManifestsMetrics(request, dir.resolve("store"), outcome);
+    assertKeeps(outcome.published(), "head.safetensors"); // the backbone is the checkpoint's
   }
 
   @Test
@@ -190,6 +199,23 @@ class TrainingRunTest {
     assertEquals(2L * 2 * 2 * 64 * 2 + 3 * 65, outcome.metrics().get("trainable-params"), 1e-9,
         "q and v adapters in 2 blocks, plus the head");
     assertThePublishedModelScoresItsManifestsMetrics(request, dir.resolve("store"), outcome);
+
+    // The version keeps what it was made from: the adapter in PEFT's format, the head, the decoder.
+    PublishedModel trained = outcome.published();
+    assertKeeps(trained, "adapter/adapter_config.json", "adapter/adapter_model.safetensors", "decoder.safetensors",
+        "head.safetensors");
+    Path adapter = trained.directory().resolve("adapter");
+    assertEquals(LoraConfig.queryValue(2, 4f), PeftAdapter.read(adapter).config());
+    assertTrue(SafetensorsFile.read(adapter.resolve("adapter_model.safetensors")).names()
+        .contains("base_model.model.encoder.layer.1.attention.attention.value.lora_B.weight"), "PEFT's key names");
+    // Re-applied to the base checkpoint and exported from the version folder: the same model.
+    Path checkpoint = ReferenceFixture.file("weights_meta.safetensors");
+    PublishedModel again = ExportSources.ofVersion(trained.directory(), checkpoint)
+        .publish("busi-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+            new ModelStore(dir.resolve("store")));
+    assertSameOutputs(trained, again, Precision.FP32.tolerance());
+    assertEquals(manifest.method(), again.manifest().method());
+    assertEquals(trained.manifest().artifacts(), again.manifest().artifacts(), "the very same parts");
   }
 
   @Test
@@ -206,6 +232,16 @@ class TrainingRunTest {
     assertEquals(first.metrics().get("val-loss"), second.metrics().get("val-loss"), "deterministic on CPU");
     assertEquals(first.published().manifest().modelSha256(), second.published().manifest().modelSha256(),
         "bit-identical exported weights");
+    assertEquals(first.published().manifest().artifacts(), second.published().manifest().artifacts(),
+        "bit-identical kept parts");
+
+    // The fine-tuned backbone is kept whole, since nothing else could export the version again.
+    assertKeeps(first.published(), "backbone.safetensors", "head.safetensors");
+    PublishedModel again = ExportSources.ofVersion(first.published().directory(),
+            ReferenceFixture.file("weights_meta.safetensors"))
+        .publish("lungs-full-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+            new ModelStore(dir.resolve("store-a")));
+    assertSameOutputs(first.published(), again, Precision.FP32.tolerance());
   }
 
   @Test
