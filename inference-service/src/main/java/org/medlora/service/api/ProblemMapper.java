@@ -18,6 +18,7 @@ import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.service.batching.QueueFullException;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.models.ModelNotReadyException;
+import org.medlora.service.models.ModelRefusedException;
 import org.medlora.service.models.UnknownModelException;
 
 /**
@@ -54,6 +55,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof UnknownModelException) {
       return Problem.of("unknown-model", "Unknown model", 404, e.getMessage(), instance)
+          .toResponse().build();
+    }
+    if (e instanceof ModelRefusedException) {
+      return Problem.of("model-refused", "Model version refused", 404, e.getMessage(), instance)
           .toResponse().build();
     }
     if (e instanceof ModelNotReadyException) {
