@@ -171,10 +171,14 @@ public class ModelRegistry {
   }
 
   private Lease acquirePinned(String task, int version) {
-    if (!isTaskName(task) || publishedVersions(task).isEmpty()) {
-      throw new UnknownModelException("no model is published for task \"" + task + "\"");
+    Slot slot = slots.get(task);
+    if (slot == null) {
+      // Checked before a slot (and its meters) exists, so that junk names leave no trace.
+      if (!isTaskName(task) || publishedVersions(task).isEmpty()) {
+        throw new UnknownModelException("no model is published for task \"" + task + "\"");
+      }
+      slot = slot(task);
     }
-    Slot slot = slot(task);
     synchronized (slot) {
       LoadedModel m = slot.pinned.get(version);
       if (m != null && m.tryAcquire()) {

@@ -22,7 +22,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.formatters.PatternFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +43,8 @@ class HttpBodyTest {
 
   @ConfigProperty(name = "medlora.images.max-bytes")
   long maxImageBytes;
+
+  private static final PatternFormatter MESSAGE = new PatternFormatter("%s");
 
   /** What ProblemMapper logs while a test runs. */
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
@@ -114,8 +116,9 @@ class HttpBodyTest {
     assertTrue(problem.getString("detail").contains(size + " bytes"), problem.getString("detail"));
   }
 
+  /** The message with its parameters filled in. */
   private static String text(LogRecord r) {
-    return r instanceof ExtLogRecord e ? e.getFormattedMessage() : r.getMessage();
+    return MESSAGE.format(r);
   }
 
   private void hangUpAfter(String head) throws Exception {
