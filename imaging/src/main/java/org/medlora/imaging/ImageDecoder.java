@@ -1,5 +1,6 @@
 package org.medlora.imaging;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -17,6 +18,8 @@ import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.medlora.imaging.UnsupportedImageException.Reason;
@@ -25,10 +28,13 @@ import org.medlora.imaging.UnsupportedImageException.Reason;
  * Decodes PNG and JPEG files into {@link DecodedImage}s on the 0..255 scale.
  *
  * <p>Accepted: PNG (gray, gray+alpha, RGB, RGBA, palette; 1 to 16 bits) and baseline or
- * progressive JPEG (gray or RGB/YCbCr, 8 bit). Alpha is dropped, palettes are expanded to RGB
- * (to gray if every palette entry is gray), 16-bit samples become {@code v * 255 / 65535}. No
- * gamma, colour profile or EXIF orientation is applied to PNGs; note that the JDK's JPEG reader
- * converts JPEGs with an embedded ICC profile to sRGB.
+ * progressive JPEG (gray, RGB/YCbCr, and CMYK or YCCK as scanners write them; 8 bit). Alpha is
+ * dropped, palettes are expanded to RGB (to gray if every palette entry is gray), 16-bit samples
+ * become {@code v * 255 / 65535}. No gamma or colour profile is applied to PNGs. JPEGs with an
+ * embedded ICC profile are converted to sRGB with it; CMYK without one by the plain formula
+ * {@code R = (255 - C)(255 - K) / 255} (TwelveMonkeys' fallback where the system has no generic
+ * CMYK profile, as on Linux). A JPEG's EXIF orientation is applied, so images come out as a
+ * viewer displays them; see {@link ExifOrientation}.
  *
  * <p>Every failure is an {@link UnsupportedImageException}; the dimensions are checked against
  * {@link ImageLimits} from the header before pixel data is decoded.
@@ -74,15 +80,16 @@ public final class ImageDecoder {
       throw tooManyBytes(bytes.length, limits);
     }
     Format format = sniff(bytes, limits);
-    ImageReader reader = jdkReader(format);
+    ImageReader reader = reader(format);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       // Forward-only and without metadata: we need the pixels of image 0 and nothing else.
       reader.setInput(in, true, true);
-      // The JPEG reader fills missing data with gray and only warns; treat that as damage.
+      // The JPEG reader fills missing data with gray and only warns; treat that as damage. A
+      // warning about a missing or unusable colour profile is not damage: the pixels are whole.
       String[] firstWarning = new String[1];
       reader.addIIOReadWarningListener(
           (source, warning) -> {
-            if (firstWarning[0] == null) {
+            if (firstWarning[0] == null && !warning.contains("color profile")) {
               firstWarning[0] = warning;
             }
           });
@@ -103,7 +110,8 @@ public final class ImageDecoder {
             format + " header says " + width + "x" + height + " but the decoder produced "
                 + (image == null ? "nothing" : image.getWidth() + "x" + image.getHeight()));
       }
-      return toDecodedImage(image, format);
+      DecodedImage decoded = toDecodedImage(image, format);
+      return format == Format.JPEG ? ExifOrientation.of(bytes).apply(decoded) : decoded;
     } catch (IOException e) {
       throw new UnsupportedImageException(
           Reason.CORRUPT,
@@ -183,8 +191,8 @@ public final class ImageDecoder {
   }
 
   private static String accepted(ImageLimits limits) {
-    return "accepted: PNG or JPEG, gray or RGB, at most " + limits.maxBytes() + " bytes and "
-        + limits.maxPixels() + " pixels";
+    return "accepted: PNG or JPEG, gray or RGB (JPEG also CMYK), at most " + limits.maxBytes()
+        + " bytes and " + limits.maxPixels() + " pixels";
   }
 
   private static void checkSize(Format format, int width, int height, ImageLimits limits)
@@ -208,10 +216,18 @@ public final class ImageDecoder {
   }
 
   /**
-   * The reader that ships with the JDK. A third-party plugin (TwelveMonkeys, say) present on
-   * only one classpath would otherwise make training and serving decode differently.
+   * PNG: the JDK's reader. JPEG: TwelveMonkeys' reader, which wraps the JDK's and adds CMYK and
+   * YCCK. Both are chosen by class, never by what else is on the class path, so that training and
+   * serving decode alike.
    */
-  private static ImageReader jdkReader(Format format) {
+  private static ImageReader reader(Format format) {
+    if (format == Format.JPEG) {
+      try {
+        return JpegReaders.SPI.createReaderInstance();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create TwelveMonkeys' JPEG reader", e);
+      }
+    }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
     while (readers.hasNext()) {
       ImageReader reader = readers.next();
@@ -222,6 +238,21 @@ public final class ImageDecoder {
       reader.dispose();
     }
     throw new IllegalStateException("the JDK's built-in " + format + " reader is missing");
+  }
+
+  /** TwelveMonkeys' JPEG reader, registered on first use (it finds its JDK delegate so). */
+  private static final class JpegReaders {
+    static final JPEGImageReaderSpi SPI = register();
+
+    private static JPEGImageReaderSpi register() {
+      IIORegistry registry = IIORegistry.getDefaultInstance();
+      JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+      if (spi == null) {
+        spi = new JPEGImageReaderSpi();
+        registry.registerServiceProvider(spi, ImageReaderSpi.class);
+      }
+      return spi;
+    }
   }
 
   private static DecodedImage toDecodedImage(BufferedImage image, Format format)

@@ -213,6 +213,39 @@ class ImageDecoderTest {
     assertEquals(90f, s[2 * plane + 5 * 16 + 5], 3f);
   }
 
+  /** Flat patches, 8x16 each, left to right: what the CMYK and YCCK tests encode. */
+  private static final int[][] PATCHES = {{200, 30, 90}, {30, 160, 220}, {51, 51, 51}, {204, 204, 204}};
+
+  @Test
+  void cmykJpegFromPillowDecodesToRgbCloseToItsColours() throws Exception {
+    // Made with Debian's python3-pil: the patches as an RGB image, .convert("CMYK"), saved as
+    // JPEG at quality 100 without chroma subsampling; Adobe-inverted CMYK, transform 0.
+    byte[] cmyk = resource("jpeg/cmyk.jpg");
+    assertEquals(0, adobeTransform(cmyk), "plain CMYK, no colour transform");
+    assertPatches(ImageDecoder.decode(cmyk, LIMITS), 4f);
+  }
+
+  @Test
+  void ycckJpegFromImageMagickDecodesToRgbCloseToItsColours() throws Exception {
+    // Made with `convert <the patches>.png -colorspace CMYK -quality 100 ycck.jpg`: ImageMagick
+    // (libjpeg) stores CMYK as YCCK.
+    byte[] ycck = resource("jpeg/ycck.jpg");
+    assertEquals(2, adobeTransform(ycck), "YCCK");
+    assertPatches(ImageDecoder.decode(ycck, LIMITS), 4f);
+  }
+
+  @Test
+  void aJpegIsTurnedUprightByItsExifOrientation() throws Exception {
+    // 40x20 stored, gray 60 with a white 10x5 block at the top left; EXIF orientation 6 (turn
+    // 90 degrees clockwise to display), written by exiftool.
+    DecodedImage d = ImageDecoder.decode(resource("jpeg/exif-orientation-6.jpg"), LIMITS);
+    assertShape(d, 1, 40, 20, 8);
+    float[] s = d.samples();
+    assertEquals(255f, s[4 * 20 + 17], 3f, "the block is at the top right once turned");
+    assertEquals(60f, s[4 * 20 + 2], 3f);
+    assertEquals(60f, s[30 * 20 + 17], 3f);
+  }
+
   @Test
   void aFileIsDecodedLikeItsBytes(@TempDir Path dir) throws Exception {
     BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
@@ -275,21 +308,6 @@ class ImageDecoderTest {
   void tiffIsRefusedAndNamed() throws Exception {
     byte[] tiff = encode(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "tiff");
     assertMessage(refuse(tiff, Reason.UNSUPPORTED_FORMAT), "TIFF");
-  }
-
-  @Test
-  void cmykJpegIsAnUnsupportedFormat() throws Exception {
-    // Four-channel JPEG (Adobe, no JFIF): what the JDK writer produces from a 4-band raster.
-    WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(ios);
-      writer.write(null, new IIOImage(cmyk, null, null), null);
-    } finally {
-      writer.dispose();
-    }
-    assertMessage(refuse(out.toByteArray(), Reason.UNSUPPORTED_FORMAT), "CMYK", "gray or RGB");
   }
 
   @Test
@@ -438,6 +456,37 @@ class ImageDecoderTest {
     byte[] bytes = out.toByteArray();
     assertFalse(bytes.length < 4, "JPEG writer produced nothing");
     return bytes;
+  }
+
+  private static void assertPatches(DecodedImage d, float tolerance) {
+    assertShape(d, 3, 16, 32, 8);
+    float[] s = d.samples();
+    int plane = 16 * 32;
+    for (int p = 0; p < PATCHES.length; p++) {
+      int centre = 8 * 32 + p * 8 + 4;
+      for (int c = 0; c < 3; c++) {
+        assertEquals(PATCHES[p][c], s[c * plane + centre], tolerance,
+            "patch " + p + " channel " + c);
+      }
+    }
+  }
+
+  /** The colour transform byte of a JPEG's Adobe APP14 segment (0 none, 1 YCbCr, 2 YCCK). */
+  private static int adobeTransform(byte[] jpeg) {
+    for (int i = 2; i + 16 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xee
+          && new String(jpeg, i + 4, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("Adobe")) {
+        return jpeg[i + 4 + 11] & 0xff;
+      }
+    }
+    throw new AssertionError("no Adobe APP14 segment");
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (var in = ImageDecoderTest.class.getResourceAsStream("/" + name)) {
+      assertTrue(in != null, "missing test resource " + name);
+      return in.readAllBytes();
+    }
   }
 
   /** A PNG signature and an 8-bit gray IHDR chunk with a valid CRC, and nothing else. */

@@ -60,8 +60,9 @@ import org.medlora.contracts.ModelManifest;
  * ignored.
  *
  * <p>Opening a version checks it: the manifest parses, names this task and version, and the
- * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}. Its artifacts
- * are checked by {@link #artifacts}, when they are wanted: a server never reads them.
+ * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}. Reading only
+ * its {@link #manifest manifest} makes the first two checks and leaves the model unread. Its
+ * artifacts are checked by {@link #artifacts}, when they are wanted: a server never reads them.
  */
 public final class ModelStore {
 
@@ -205,17 +206,19 @@ public final class ModelStore {
    * @throws CorruptModelException if it fails its checks
    */
   public PublishedModel open(String task, int version) throws IOException {
-    ModelManifest.checkTask(task);
-    if (version < 1) {
-      throw new IllegalArgumentException("version must be >= 1, got " + version);
-    }
-    Path dir = root.resolve(task).resolve(Integer.toString(version));
-    if (!Files.isDirectory(dir)) {
-      throw new NoSuchFileException(
-          dir.toString(), null,
-          "no version " + version + " of task " + task + "; published: " + versions(task));
-    }
-    return verify(dir, task, version);
+    return verify(versionDir(task, version), task, version);
+  }
+
+  /**
+   * The manifest of one version, checked to parse and to name this task and version, without
+   * hashing {@code model.onnx}: cheap enough for listings and look-ups. Only {@link #open}
+   * verifies the model, so open the version before running it.
+   *
+   * @throws NoSuchFileException if there is no such version
+   * @throws CorruptModelException if the manifest fails its checks
+   */
+  public ModelManifest manifest(String task, int version) throws IOException {
+    return checkedManifest(versionDir(task, version), task, version);
   }
 
   /**
@@ -510,6 +513,20 @@ public final class ModelStore {
       files.put(a.path(), file);
     }
     return Collections.unmodifiableMap(files);
+  }
+
+  private Path versionDir(String task, int version) throws IOException {
+    ModelManifest.checkTask(task);
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1, got " + version);
+    }
+    Path dir = root.resolve(task).resolve(Integer.toString(version));
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(
+          dir.toString(), null,
+          "no version " + version + " of task " + task + "; published: " + versions(task));
+    }
+    return dir;
   }
 
   private static PublishedModel verify(Path dir, String task, int version) throws IOException {

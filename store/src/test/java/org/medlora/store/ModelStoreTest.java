@@ -122,6 +122,35 @@ class ModelStoreTest {
   }
 
   @Test
+  void theManifestOfAVersionWhoseModelIsCorruptIsReadWithoutHashingTheModel() throws IOException {
+    ModelStore store = new ModelStore(root);
+    PublishedModel v1 = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    flipOneByte(root.resolve("lungs/1/model.onnx"), 1234);
+
+    assertEquals(v1.manifest(), store.manifest("lungs", 1));
+    assertThrows(CorruptModelException.class, () -> store.open("lungs", 1));
+  }
+
+  @Test
+  void theCheapManifestReadStillChecksTheManifest() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    Path copy = Files.createDirectories(root.resolve("lungs/3"));
+    Files.copy(root.resolve("lungs/1/manifest.json"), copy.resolve("manifest.json"));
+
+    CorruptModelException e =
+        assertThrows(CorruptModelException.class, () -> store.manifest("lungs", 3));
+    assertTrue(e.getMessage().contains(
+        "expected task lungs version 3 (from the directory), found task lungs version 1"),
+        e.getMessage());
+    NoSuchFileException missing =
+        assertThrows(NoSuchFileException.class, () -> store.manifest("lungs", 4));
+    assertTrue(missing.getMessage().contains("no version 4 of task lungs; published: [1, 3]"),
+        missing.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> store.manifest("lungs", 0));
+  }
+
+  @Test
   void anUnparseableManifestIsRefused() throws IOException {
     ModelStore store = new ModelStore(root);
     store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));

@@ -2,9 +2,9 @@ package org.medlora.worker;
 
 import java.io.IOException;
 import java.util.Optional;
+import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.store.ModelStore;
-import org.medlora.store.PublishedModel;
 
 /**
  * Which requests already produced a model. The store is the record: every trained manifest
@@ -14,16 +14,19 @@ final class CompletedRequests {
 
   private CompletedRequests() {}
 
-  /** The published version that {@code requestId} produced for {@code task}, if any. */
-  static Optional<PublishedModel> find(ModelStore store, String task, String requestId) throws IOException {
+  /**
+   * The manifest of the version that {@code requestId} produced for {@code task}, if any. Reads
+   * manifests only (no model is hashed), so a look-up stays cheap however large the models are.
+   */
+  static Optional<ModelManifest> find(ModelStore store, String task, String requestId) throws IOException {
     if (!store.tasks().contains(task)) {
       return Optional.empty();
     }
     for (int version : store.versions(task)) {
-      PublishedModel model = store.open(task, version);
-      TrainingRequest training = model.manifest().training();
+      ModelManifest manifest = store.manifest(task, version);
+      TrainingRequest training = manifest.training();
       if (training != null && requestId.equals(training.requestId())) {
-        return Optional.of(model);
+        return Optional.of(manifest);
       }
     }
     return Optional.empty();

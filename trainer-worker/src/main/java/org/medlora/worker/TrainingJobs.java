@@ -74,11 +74,11 @@ public class TrainingJobs {
     }
     ModelStore store = new ModelStore(config.store().path());
     try {
-      Optional<PublishedModel> done = CompletedRequests.find(store, request.task(), request.requestId());
+      Optional<ModelManifest> done = CompletedRequests.find(store, request.task(), request.requestId());
       if (done.isPresent()) {
         LOG.infof("request %s already produced %s version %d; not training it twice", id.requestId(),
             request.task(), done.get().version());
-        events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), done.get().manifest()));
+        events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), done.get()));
         return;
       }
       if (cancellations.isCancelled(id.requestId())) {

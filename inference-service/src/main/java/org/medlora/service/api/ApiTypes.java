@@ -15,15 +15,19 @@ public final class ApiTypes {
   @RegisterForReflection
   public record Size(int height, int width) {}
 
-  /** Why the newest version of a task was refused (the previous one keeps serving). */
+  /** Why a version of a task was refused (an older one serves, if any loads). */
   @RegisterForReflection
   public record LoadFailure(int version, String reason, Instant at) {}
 
-  /** One task in {@code GET /v1/models}. */
+  /**
+   * One task in {@code GET /v1/models}: the serving version, and the newer versions skipped
+   * because they were refused, newest first.
+   */
   @RegisterForReflection
   public record ModelSummary(String task, Integer version, String kind, List<String> classNames,
       Size inputSize, Instant loadedAt, List<Integer> publishedVersions,
-      List<Integer> pinnedVersionsLoaded, LoadFailure lastLoadFailure) {}
+      List<Integer> pinnedVersionsLoaded, List<LoadFailure> skippedVersions,
+      LoadFailure lastLoadFailure) {}
 
   @RegisterForReflection
   public record ModelList(List<ModelSummary> models) {}

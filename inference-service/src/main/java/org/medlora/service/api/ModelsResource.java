@@ -54,7 +54,9 @@ import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.imaging.MaskRendering;
 import org.medlora.service.models.LoadedModel;
 import org.medlora.service.models.ModelRegistry;
+import org.medlora.service.models.ModelRefusedException;
 import org.medlora.service.models.UnknownModelException;
+import org.medlora.store.CorruptModelException;
 
 /**
  * The versioned API: list models and their manifests, classify, segment. Thin: decoding,
@@ -116,19 +118,21 @@ public class ModelsResource {
   @Produces(MediaType.APPLICATION_JSON)
   @Tag(name = "models")
   @Operation(summary = "The manifest of one published version, loaded or not")
-  @APIResponse(responseCode = "404", description = "No such task or version")
+  @APIResponse(responseCode = "404", description = "No such task or version, or its manifest is"
+      + " damaged")
   public Object version(@PathParam("task") String task, @PathParam("version") int version)
       throws IOException {
+    ModelManifest manifest;
     try {
-      ModelManifest.checkTask(task);
-      if (version < 1) {
-        throw new NoSuchFileException(task + "/" + version);
-      }
-      return manifestJson(registry.store().open(task, version).manifest());
+      // The manifest only: a metadata read must not hash the model (loading does that).
+      manifest = registry.store().manifest(task, version);
     } catch (NoSuchFileException | IllegalArgumentException e) {
       throw new UnknownModelException("task \"" + task + "\" has no version " + version
           + "; published versions: " + registry.publishedVersions(task));
+    } catch (CorruptModelException e) {
+      throw new ModelRefusedException(e.getMessage());
     }
+    return manifestJson(manifest);
   }
 
   // ---- classification ----
@@ -309,7 +313,12 @@ public class ModelsResource {
         m == null ? null : m.loadedAt(),
         registry.publishedVersions(s.task()),
         s.pinnedVersions(),
-        f == null ? null : new ApiTypes.LoadFailure(f.version(), f.reason(), f.at()));
+        s.skipped().stream().map(ModelsResource::failure).toList(),
+        f == null ? null : failure(f));
+  }
+
+  private static ApiTypes.LoadFailure failure(ModelRegistry.LoadFailure f) {
+    return new ApiTypes.LoadFailure(f.version(), f.reason(), f.at());
   }
 
   private JsonNode manifestJson(ModelManifest manifest) throws IOException {

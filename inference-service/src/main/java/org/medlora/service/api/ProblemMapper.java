@@ -1,6 +1,8 @@
 package org.medlora.service.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
@@ -18,12 +20,14 @@ import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.service.batching.QueueFullException;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.models.ModelNotReadyException;
+import org.medlora.service.models.ModelRefusedException;
 import org.medlora.service.models.UnknownModelException;
 
 /**
  * Renders every error as RFC 9457 {@code application/problem+json}. Client mistakes get their
  * 4xx with a message that says what to change; only a fault of the service itself is a 500,
- * logged with an id that the response repeats (and without request contents).
+ * logged with an id that the response repeats (and without request contents). A request whose
+ * client has gone, or that the HTTP layer has answered already, is logged at DEBUG only.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -37,6 +41,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   @Context UriInfo uriInfo;
 
   @Inject MedloraConfig config;
+  @Inject CurrentVertxRequest currentRequest;
 
   @Override
   public Response toResponse(Throwable e) {
@@ -54,6 +59,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof UnknownModelException) {
       return Problem.of("unknown-model", "Unknown model", 404, e.getMessage(), instance)
+          .toResponse().build();
+    }
+    if (e instanceof ModelRefusedException) {
+      return Problem.of("model-refused", "Model version refused", 404, e.getMessage(), instance)
           .toResponse().build();
     }
     if (e instanceof ModelNotReadyException) {
@@ -90,6 +99,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (e instanceof JsonProcessingException || e instanceof IllegalArgumentException) {
       // Bad parameters the framework could not bind, or a value our code refused.
       return Problem.http(400, e.getMessage(), instance).toResponse().build();
+    }
+    HttpServerResponse response = currentRequest.getCurrent() == null ? null
+        : currentRequest.getCurrent().response();
+    if (response != null && (response.ended() || response.closed())) {
+      // Nobody to answer: a client that hung up mid-upload, or a body the HTTP layer cut off
+      // and answered itself. Routine, not a fault of the service.
+      LOG.debugf("%s not answered: %s (%s)", instance, response.ended()
+          ? "the HTTP layer already answered " + response.getStatusCode()
+          : "the client closed the connection before the request was read", e);
+      return Response.status(response.ended() ? response.getStatusCode() : 400).build();
     }
     String id = UUID.randomUUID().toString();
     LOG.errorf(e, "internal error %s on %s", id, instance);

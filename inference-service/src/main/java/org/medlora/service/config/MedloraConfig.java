@@ -39,8 +39,8 @@ public interface MedloraConfig {
     Path path();
 
     /**
-     * How often the store is scanned for new versions when Kafka is not configured; 0 turns
-     * scanning off after start-up.
+     * How often the store is scanned for new versions when Kafka is not configured (with Kafka,
+     * for serving versions that were removed); 0 turns scanning off after start-up.
      */
     @WithDefault("30s")
     Duration rescanInterval();

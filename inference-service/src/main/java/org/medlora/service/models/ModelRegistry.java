@@ -9,17 +9,19 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -58,17 +60,24 @@ public class ModelRegistry {
   /** Why a version was refused. */
   public record LoadFailure(int version, String reason, Instant at) {}
 
-  /** What {@code GET /v1/models} shows about one task. */
+  /**
+   * What {@code GET /v1/models} shows about one task.
+   *
+   * @param skipped refused versions newer than the current one, newest first
+   */
   public record TaskStatus(String task, LoadedModel current, List<Integer> pinnedVersions,
-      LoadFailure lastFailure) {}
+      List<LoadFailure> skipped, LoadFailure lastFailure) {}
 
   private final class Slot {
     final String task;
     final ReentrantLock loading = new ReentrantLock();
     volatile LoadedModel current;
     volatile LoadFailure lastFailure;
-    /** Versions that failed; never retried, since versions do not change. Guarded by loading. */
-    final Set<Integer> failed = new HashSet<>();
+    /**
+     * Versions that were refused, and why; never retried, since versions do not change. Written
+     * under {@code loading}, read without it.
+     */
+    final Map<Integer, LoadFailure> failed = new ConcurrentHashMap<>();
     /** Older versions loaded for pinned requests, least recently used first. Guarded by this. */
     final LinkedHashMap<Integer, LoadedModel> pinned = new LinkedHashMap<>(4, 0.75f, true);
     final DistributionSummary batchSizes;
@@ -162,16 +171,23 @@ public class ModelRegistry {
   }
 
   private Lease acquirePinned(String task, int version) {
-    if (!isTaskName(task)) {
-      throw new UnknownModelException("no model is published for task \"" + task + "\"");
+    Slot slot = slots.get(task);
+    if (slot == null) {
+      // Checked before a slot (and its meters) exists, so that junk names leave no trace.
+      if (!isTaskName(task) || publishedVersions(task).isEmpty()) {
+        throw new UnknownModelException("no model is published for task \"" + task + "\"");
+      }
+      slot = slot(task);
     }
-    Slot slot = slot(task);
     synchronized (slot) {
       LoadedModel m = slot.pinned.get(version);
       if (m != null && m.tryAcquire()) {
         return new Lease(m);
       }
     }
+    // A refused version is answered from memory: it is immutable, so opening it again would
+    // only repeat the failure (and re-hash the model under the task's lock).
+    refuseIfFailed(slot, version);
     slot.loading.lock();
     try {
       LoadedModel current = slot.current;
@@ -184,31 +200,37 @@ public class ModelRegistry {
           return new Lease(m);
         }
       }
-      PublishedModel published;
+      refuseIfFailed(slot, version); // another request may have failed it while this one waited
+      LoadedModel m;
       try {
-        published = store.open(task, version);
+        m = load(slot, store.open(task, version));
       } catch (NoSuchFileException e) {
         throw new UnknownModelException("task " + task + " has no version " + version
             + "; published versions: " + publishedVersions(task));
-      } catch (IOException e) {
-        throw new ModelNotReadyException("version " + version + " of task " + task
-            + " cannot be served: " + e.getMessage());
+      } catch (IOException | ModelLoadException e) {
+        throw refused(slot, recordFailure(slot, version, e.getMessage()));
       }
-      LoadedModel m;
-      try {
-        m = loader.load(published, slot.batchObserver());
-      } catch (ModelLoadException e) {
-        recordFailure(slot, version, e.getMessage());
-        throw new ModelNotReadyException("version " + version + " of task " + task
-            + " cannot be served: " + e.getMessage());
-      }
-      countLoad(task, true);
       m.tryAcquire(); // the lease's reference; m's own is the cache's
       keepPinned(slot, m);
       return new Lease(m);
     } finally {
       slot.loading.unlock();
     }
+  }
+
+  private static void refuseIfFailed(Slot slot, int version) {
+    LoadFailure f = slot.failed.get(version);
+    if (f != null) {
+      throw refused(slot, f);
+    }
+  }
+
+  private static ModelRefusedException refused(Slot slot, LoadFailure f) {
+    LoadedModel current = slot.current;
+    return new ModelRefusedException("version " + f.version() + " of task " + slot.task
+        + " was refused when it was loaded and is not retried (versions are immutable): "
+        + f.reason() + (current == null ? "" : "; version " + current.version()
+            + " serves this task, send the request without ?version to use it"));
   }
 
   private void keepPinned(Slot slot, LoadedModel m) {
@@ -228,12 +250,13 @@ public class ModelRegistry {
   }
 
   /**
-   * Loads {@code version} of {@code task} and makes it current, unless the current version is
-   * as new or newer, or the version failed before. Failures are recorded, logged and counted,
-   * never thrown: the current version keeps serving.
+   * Serves {@code version} of {@code task} if it is newer than the current one. If it is refused,
+   * the newest older version in the store that loads serves instead (newer than the current
+   * one; the store is asked because a compacted topic keeps only the newest announcement).
+   * Failures are recorded, logged and counted, never thrown.
    *
    * @param expectedSha256 the digest the announcement named, or null
-   * @return true if the version now serves
+   * @return true if {@code version} now serves
    */
   public boolean offer(String task, int version, String expectedSha256) {
     if (!isTaskName(task)) {
@@ -248,65 +271,162 @@ public class ModelRegistry {
       if (current != null && current.version() >= version) {
         return current.version() == version;
       }
-      if (slot.failed.contains(version)) {
-        return false;
+      List<Integer> versions = serveNewestLoadable(slot, version, expectedSha256);
+      if (versions != null && !versions.contains(version)) {
+        recordFailure(slot, version, "it was announced, but the store " + store.root()
+            + " has no such version (published: " + versions + "); check that the service and"
+            + " the trainer share the store");
       }
-      PublishedModel published;
-      try {
-        published = store.open(task, version);
-      } catch (IOException e) {
-        recordFailure(slot, version, e.getMessage());
-        return false;
-      }
-      if (expectedSha256 != null && !expectedSha256.equals(published.manifest().modelSha256())) {
-        recordFailure(slot, version, "the announcement names model sha256 " + expectedSha256
-            + " but the store holds " + published.manifest().modelSha256()
-            + "; the store and the topic disagree, republish the model");
-        return false;
-      }
-      LoadedModel loaded;
-      try {
-        loaded = loader.load(published, slot.batchObserver());
-      } catch (ModelLoadException e) {
-        recordFailure(slot, version, e.getMessage());
-        return false;
-      } catch (RuntimeException e) {
-        recordFailure(slot, version, "unexpected error: " + e);
-        LOG.error("loading " + task + " v" + version + " failed unexpectedly", e);
-        return false;
-      }
-      slot.current = loaded;
-      countLoad(task, true);
-      LOG.infof("%s v%d now serves task %s%s", task, version, task,
-          current == null ? "" : " (v" + current.version() + " closes when its requests finish)");
-      if (current != null) {
-        current.release();
-      }
-      return true;
+      current = slot.current;
+      return current != null && current.version() == version;
     } finally {
       slot.loading.unlock();
     }
   }
 
-  /** Offers the newest published version of every task in the store. */
+  /**
+   * Without Kafka: serves the newest version of every task in the store that loads, and falls
+   * back where the serving version was removed from the store.
+   */
   public void refreshFromStore() {
     Set<String> tasks;
     try {
-      tasks = store.tasks();
+      tasks = new TreeSet<>(store.tasks());
     } catch (IOException e) {
       LOG.warnf("cannot list the model store %s: %s", store.root(), e.getMessage());
       return;
     }
+    tasks.addAll(servedTasks()); // a task whose every version was removed
     for (String task : tasks) {
+      Slot slot = slot(task);
+      slot.loading.lock();
       try {
-        List<Integer> versions = store.versions(task);
-        if (!versions.isEmpty()) {
-          offer(task, versions.get(versions.size() - 1), null);
-        }
-      } catch (IOException e) {
-        LOG.warnf("cannot list the versions of %s: %s", task, e.getMessage());
+        serveNewestLoadable(slot, Integer.MAX_VALUE, null);
+      } finally {
+        slot.loading.unlock();
       }
     }
+  }
+
+  /**
+   * With Kafka: where a serving version was removed from the store, serves the newest older
+   * version that loads. Versions the topic never announced are not looked for otherwise.
+   */
+  public void checkServingVersions() {
+    for (String task : servedTasks()) {
+      Slot slot = slot(task);
+      slot.loading.lock();
+      try {
+        LoadedModel current = slot.current;
+        if (current != null) {
+          serveNewestLoadable(slot, current.version(), null);
+        }
+      } finally {
+        slot.loading.unlock();
+      }
+    }
+  }
+
+  /**
+   * Makes the newest loadable version of the store up to {@code newest} current, trying them
+   * newest first and stopping at the current version; a current version that was removed from
+   * the store is replaced, or unloaded if nothing replaces it. Caller holds the loading lock.
+   *
+   * @return the task's versions in the store, or null if the store could not be read
+   */
+  private List<Integer> serveNewestLoadable(Slot slot, int newest, String expectedSha256) {
+    if (!Files.isDirectory(store.root())) {
+      if (slot.current != null) {
+        LOG.warnf("the model store %s is gone (unmounted?); %s keeps serving what is loaded",
+            store.root(), slot.task);
+      }
+      return null;
+    }
+    List<Integer> versions;
+    try {
+      versions = store.versions(slot.task);
+    } catch (IOException e) {
+      LOG.warnf("cannot list the versions of %s: %s", slot.task, e.getMessage());
+      return null;
+    }
+    // A removed version's number is given to the next one published, which deserves a try.
+    slot.failed.keySet().retainAll(versions);
+    LoadedModel current = slot.current;
+    boolean removed = current != null && !versions.contains(current.version());
+    int floor = current == null || removed ? 0 : current.version();
+    for (int i = versions.size() - 1; i >= 0 && versions.get(i) > floor; i--) {
+      int v = versions.get(i);
+      if (v > newest || slot.failed.containsKey(v)) {
+        continue;
+      }
+      LoadedModel loaded = tryLoad(slot, v, v == newest ? expectedSha256 : null);
+      if (loaded != null) {
+        swapIn(slot, loaded, removed);
+        return versions;
+      }
+    }
+    if (removed) {
+      slot.current = null;
+      LOG.warnf("%s v%d was removed from the store and no other version of it loads: task %s is"
+          + " not served (v%d closes when its requests finish)", slot.task, current.version(),
+          slot.task, current.version());
+      current.release();
+    }
+    return versions;
+  }
+
+  /** Opens, checks and loads one version; null, with the failure recorded, if it is refused. */
+  private LoadedModel tryLoad(Slot slot, int version, String expectedSha256) {
+    try {
+      if (expectedSha256 != null) {
+        // The manifest alone says whether store and topic agree: no need to hash the model.
+        String stored = store.manifest(slot.task, version).modelSha256();
+        if (!expectedSha256.equals(stored)) {
+          recordFailure(slot, version, "the announcement names model sha256 " + expectedSha256
+              + " but the store holds " + stored
+              + "; the store and the topic disagree, republish the model");
+          return null;
+        }
+      }
+      return load(slot, store.open(slot.task, version));
+    } catch (IOException | ModelLoadException e) {
+      recordFailure(slot, version, e.getMessage());
+      return null;
+    } catch (RuntimeException e) {
+      recordFailure(slot, version, "unexpected error: " + e);
+      LOG.error("loading " + slot.task + " v" + version + " failed unexpectedly", e);
+      return null;
+    }
+  }
+
+  private LoadedModel load(Slot slot, PublishedModel published) throws ModelLoadException {
+    LoadedModel m = loader.load(published, slot.batchObserver());
+    countLoad(slot.task, true);
+    return m;
+  }
+
+  private void swapIn(Slot slot, LoadedModel loaded, boolean currentRemoved) {
+    LoadedModel previous = slot.current;
+    slot.current = loaded;
+    List<Integer> skipped = skipped(slot).stream().map(LoadFailure::version).toList();
+    LOG.infof("%s v%d now serves task %s%s%s", slot.task, loaded.version(), slot.task,
+        skipped.isEmpty() ? "" : "; newer version(s) " + skipped + " were refused, see above",
+        previous == null ? "" : " (v" + previous.version()
+            + (currentRemoved ? ", removed from the store," : "")
+            + " closes when its requests finish)");
+    if (previous != null) {
+      previous.release();
+    }
+  }
+
+  /** Refused versions newer than the serving one, newest first. */
+  private static List<LoadFailure> skipped(Slot slot) {
+    LoadedModel current = slot.current;
+    int serving = current == null ? 0 : current.version();
+    return slot.failed.values().stream()
+        .filter(f -> f.version() > serving)
+        .sorted(Comparator.comparingInt(LoadFailure::version).reversed())
+        .toList();
   }
 
   /** Called once the start-up source (store scan or topic backlog) has been read. */
@@ -339,7 +459,7 @@ public class ModelRegistry {
         pinned = new ArrayList<>(s.pinned.keySet());
       }
       pinned.sort(null);
-      out.put(s.task, new TaskStatus(s.task, s.current, pinned, s.lastFailure));
+      out.put(s.task, new TaskStatus(s.task, s.current, pinned, skipped(s), s.lastFailure));
     }
     return new ArrayList<>(out.values());
   }
@@ -357,13 +477,15 @@ public class ModelRegistry {
     return slots.computeIfAbsent(task, Slot::new);
   }
 
-  private void recordFailure(Slot slot, int version, String reason) {
-    slot.failed.add(version);
-    slot.lastFailure = new LoadFailure(version, reason, Instant.now());
+  private LoadFailure recordFailure(Slot slot, int version, String reason) {
+    LoadFailure failure = new LoadFailure(version, reason, Instant.now());
+    slot.failed.put(version, failure);
+    slot.lastFailure = failure;
     countLoad(slot.task, false);
     LoadedModel current = slot.current;
     LOG.warnf("refused %s v%d%s: %s", slot.task, version,
-        current == null ? "" : " (v" + current.version() + " keeps serving)", reason);
+        current == null ? "" : " (v" + current.version() + " is serving)", reason);
+    return failure;
   }
 
   private void countLoad(String task, boolean success) {

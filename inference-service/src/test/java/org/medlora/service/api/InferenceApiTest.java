@@ -87,6 +87,12 @@ class InferenceApiTest {
   }
 
   @Test
+  void classifiesCmykAndYcckJpegsAsScannersWriteThem() {
+    assertClassification(post(CLASSIFY, "image/jpeg", TestImages.resource("images/cmyk.jpg")));
+    assertClassification(post(CLASSIFY, "image/jpeg", TestImages.resource("images/ycck.jpg")));
+  }
+
+  @Test
   void classifiesAMultipartUpload() {
     assertClassification(api().multiPart("image", "scan.png", TestImages.png8Gray(128, 96), "image/png")
         .post(CLASSIFY).then());
@@ -139,6 +145,18 @@ class InferenceApiTest {
     byte[] png = api().multiPart("image", "x.png", TestImages.pngRgb(120, 80), "image/png")
         .post(SEGMENT).then().statusCode(200).contentType("image/png").extract().asByteArray();
     assertArrayEquals(new int[] {120, 80}, TestImages.size(png));
+  }
+
+  @Test
+  void segmentsAJpegAsItsExifOrientationDisplaysIt() {
+    // Stored 40x20 with EXIF orientation 6: a viewer shows it 20 wide and 40 high, turned 90
+    // degrees clockwise, and the mask must lie on that.
+    byte[] jpeg = TestImages.resource("images/exif-orientation-6.jpg");
+    assertArrayEquals(new int[] {40, 20}, TestImages.size(jpeg), "stored size, EXIF ignored");
+    byte[] mask = post(SEGMENT, "image/jpeg", jpeg).statusCode(200).extract().asByteArray();
+    assertArrayEquals(new int[] {20, 40}, TestImages.size(mask));
+    post(SEGMENT + "?format=json", "image/jpeg", jpeg).statusCode(200)
+        .body("width", equalTo(20)).body("height", equalTo(40));
   }
 
   @Test

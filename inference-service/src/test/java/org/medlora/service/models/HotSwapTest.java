@@ -124,9 +124,11 @@ class HotSwapTest {
     String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
     assertTrue(metrics.contains("medlora_model_loads_total{outcome=\"failure\",task=\"" + SEGMENTER + "\"} 1.0"),
         "failure counted");
-    // A pinned request for the broken version is refused as not servable, not a 500.
+    // A pinned request for the broken version is refused with the reason, not a 500.
     api().contentType("image/png").body(TestImages.png8Gray(40, 40)).queryParam("version", 3)
-        .post(SEGMENT).then().statusCode(503).header("Retry-After", "1");
+        .post(SEGMENT).then().statusCode(404)
+        .body("type", equalTo("urn:medlora:problem:model-refused"))
+        .body("detail", containsString("medlora.task"));
   }
 
   /** Failed responses, collected from the client threads. */

@@ -21,10 +21,24 @@ public final class Stores {
    */
   public static PublishedModel publish(Path storeRoot, String task, String modelTask,
       String manifestTask) throws IOException {
-    Path template = ModelStoreResource.templateStore();
-    byte[] model = Files.readAllBytes(template.resolve(modelTask + "/1/model.onnx"));
-    ModelManifest manifest = ManifestCodec.fromJson(
-        Files.readString(template.resolve(manifestTask + "/1/manifest.json")));
+    byte[] model = Files.readAllBytes(templateModel(modelTask));
+    ModelManifest manifest = ManifestCodec.fromJson(Files.readString(
+        ModelStoreResource.templateStore().resolve(manifestTask + "/1/manifest.json")));
     return new ModelStore(storeRoot).publish(task, model, manifest.draft());
+  }
+
+  /**
+   * Overwrites the model of version {@code version} of {@code task} with the task's test model
+   * with one byte flipped, so that it no longer matches the SHA-256 in its manifest.
+   */
+  public static void corruptModel(Path storeRoot, String task, int version) throws IOException {
+    byte[] model = Files.readAllBytes(templateModel(task));
+    model[model.length / 2] ^= 0x01;
+    Files.write(storeRoot.resolve(task + "/" + version + "/model.onnx"), model);
+  }
+
+  /** The exported test model of {@code task}. */
+  public static Path templateModel(String task) {
+    return ModelStoreResource.templateStore().resolve(task + "/1/model.onnx");
   }
 }

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,19 @@ public final class TestImages {
     return out.toByteArray();
   }
 
-  /** Width and height of a PNG, read with ImageIO. */
+  /** A test resource's bytes, e.g. {@code images/cmyk.jpg}. */
+  public static byte[] resource(String name) {
+    try (InputStream in = TestImages.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Width and height of a PNG or JPEG as stored, read with ImageIO (which ignores EXIF). */
   public static int[] size(byte[] png) {
     try {
       BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(png));
