@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ModelKind;
+import org.medlora.imaging.ImageSize;
 
 /**
  * Reads a data set folder in one of the {@link DatasetLayout}s into a {@link Dataset}.
@@ -279,12 +280,12 @@ public final class DatasetReader {
 
     /** Checks the headers of an image and its masks; false if the image is left out. */
     private boolean imageWithMasks(Path image, List<Path> masks) throws DatasetException {
-      ImageHeaders.Size size = header(image, image);
+      ImageSize size = header(image, image);
       if (size == null) {
         return false;
       }
       for (Path mask : masks) {
-        ImageHeaders.Size maskSize = header(mask, image);
+        ImageSize maskSize = header(mask, image);
         if (maskSize == null) {
           return false;
         }
@@ -299,7 +300,7 @@ public final class DatasetReader {
     }
 
     /** The header's size, or null if {@code image} (or its mask {@code file}) is left out. */
-    private ImageHeaders.Size header(Path file, Path image) throws DatasetException {
+    private ImageSize header(Path file, Path image) throws DatasetException {
       try {
         return ImageHeaders.read(file);
       } catch (DatasetException e) {

@@ -5,15 +5,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import org.medlora.imaging.ImageDecoder;
+import org.medlora.imaging.ImageSize;
+import org.medlora.imaging.UnsupportedImageException;
 
 /**
- * Reads an image's size from its header without decoding pixels, so that a data set of
+ * Reads an image's displayed size from its header without decoding pixels, so that a data set of
  * thousands of radiographs can be screened for unreadable files and mask size mismatches in
- * seconds. Damage past the header is found by {@link ExampleLoader}, which decodes in full.
+ * seconds. The size is the shared decoder's ({@link ImageDecoder#displayedSize}), EXIF orientation
+ * included, so a mask drawn on the displayed image matches. Damage past the header is found by
+ * {@link ExampleLoader}, which decodes in full.
  */
 final class ImageHeaders {
 
@@ -22,16 +23,8 @@ final class ImageHeaders {
 
   private ImageHeaders() {}
 
-  /** Width and height in pixels. */
-  record Size(int width, int height) {
-    @Override
-    public String toString() {
-      return width + "x" + height;
-    }
-  }
-
-  /** The size declared in the header of a PNG or JPEG file. */
-  static Size read(Path file) throws DatasetException {
+  /** The size declared in the header of a PNG or JPEG file, as it is displayed. */
+  static ImageSize read(Path file) throws DatasetException {
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(8);
@@ -40,43 +33,26 @@ final class ImageHeaders {
     }
     String format;
     if (startsWith(head, PNG)) {
-      format = "png";
+      format = "PNG";
     } else if (startsWith(head, JPEG)) {
-      format = "jpeg";
+      format = "JPEG";
     } else if (head.length == 0) {
       throw new DatasetException(file, "is empty (0 bytes); expected a PNG or JPEG image");
     } else {
       throw new DatasetException(
           file, "is not a PNG or JPEG image (it starts with bytes " + hex(head) + ")");
     }
-    ImageReader reader = jdkReader(format);
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      reader.setInput(in, true, true);
-      int width = reader.getWidth(0);
-      int height = reader.getHeight(0);
-      if (width <= 0 || height <= 0) {
-        throw new DatasetException(file, "declares an empty " + width + "x" + height + " image");
-      }
-      return new Size(width, height);
-    } catch (IOException | RuntimeException e) {
+    ImageSize size;
+    try {
+      size = ImageDecoder.displayedSize(file);
+    } catch (IOException | UnsupportedImageException | RuntimeException e) {
       // ImageIO plugins throw unchecked exceptions on some malformed headers.
-      throw new DatasetException(file, "has a damaged " + (format.equals("png") ? "PNG" : "JPEG") + " header: " + e.getMessage(), e);
-    } finally {
-      reader.dispose();
+      throw new DatasetException(file, "has a damaged " + format + " header: " + e.getMessage(), e);
     }
-  }
-
-  /** The JDK's own reader, as {@code ImageDecoder} uses, so a plugin cannot change the verdict. */
-  private static ImageReader jdkReader(String format) {
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-    while (readers.hasNext()) {
-      ImageReader reader = readers.next();
-      if ("java.desktop".equals(reader.getOriginatingProvider().getClass().getModule().getName())) {
-        return reader;
-      }
-      reader.dispose();
+    if (size.width() <= 0 || size.height() <= 0) {
+      throw new DatasetException(file, "declares an empty " + size + " image");
     }
-    throw new IllegalStateException("the JDK's built-in " + format + " reader is missing");
+    return size;
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.DatasetLayout;
@@ -303,6 +306,37 @@ class DatasetReaderTest {
         () -> DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION, OnError.FAIL));
     assertEquals(mask, e.path());
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+  }
+
+  @Test
+  void aJpegTurnedByItsExifOrientationMatchesAMaskDrawnOnTheDisplayedImage() throws Exception {
+    // Stored 40 wide and 20 high, EXIF orientation 6: displayed 20 wide and 40 high, as its mask.
+    Path root = dir.resolve("exif");
+    Path image = root.resolve("images").resolve("scan.jpg");
+    Files.createDirectories(image.getParent());
+    BufferedImage stored = new BufferedImage(40, 20, BufferedImage.TYPE_BYTE_GRAY);
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    ImageIO.write(stored, "jpeg", jpeg);
+    Files.write(image, withExifOrientation6(jpeg.toByteArray()));
+    Fixtures.png(root.resolve("masks").resolve("scan.png"), new byte[40 * 20], 40, 20);
+
+    Dataset data = DatasetReader.read(root, DatasetLayout.IMAGE_MASK_FOLDERS, ModelKind.SEGMENTATION);
+    assertEquals(List.of(), data.skipped(), "the mask is the displayed image's size");
+    assertEquals(1, data.samples().size());
+  }
+
+  /** {@code jpeg} with an APP1 Exif segment right after SOI declaring orientation 6. */
+  private static byte[] withExifOrientation6(byte[] jpeg) {
+    byte[] app1 = {
+      (byte) 0xff, (byte) 0xe1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, // marker, length, Exif header
+      'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at offset 8
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // one entry: Orientation, SHORT, 1, value 6
+      0, 0, 0, 0}; // no next IFD
+    byte[] out = new byte[jpeg.length + app1.length];
+    System.arraycopy(jpeg, 0, out, 0, 2);
+    System.arraycopy(app1, 0, out, 2, app1.length);
+    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
+    return out;
   }
 
   static String name(Path p) {

@@ -41,6 +41,11 @@ enum ExifOrientation {
     this.swapsAxes = swapsAxes;
   }
 
+  /** True if the displayed image is the stored one with width and height exchanged. */
+  boolean swapsAxes() {
+    return swapsAxes;
+  }
+
   /** The orientation declared in a JPEG's bytes; NORMAL if none can be read. */
   static ExifOrientation of(byte[] jpeg) {
     ByteBuffer b = ByteBuffer.wrap(jpeg);

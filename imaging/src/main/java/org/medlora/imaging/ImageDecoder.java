@@ -10,6 +10,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,9 @@ public final class ImageDecoder {
     (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
   };
   private static final byte[] JPEG_SOI = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+
+  /** How much of a JPEG to read for its EXIF orientation: its APP1 segment is at most 64 KiB. */
+  private static final int EXIF_WINDOW = 128 * 1024;
 
   /** Largest sample count a float[] can hold on common JVMs. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -145,6 +149,40 @@ public final class ImageDecoder {
       return decode(Files.readAllBytes(file), limits);
     } catch (UnsupportedImageException e) {
       throw new UnsupportedImageException(e.reason(), file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The size {@code file} is displayed at, read from its header without decoding a pixel, with the
+   * reader {@link #decode} uses, and turned by a JPEG's EXIF orientation as {@code decode} turns
+   * the pixels: enough to screen thousands of radiographs for mask size mismatches in seconds.
+   *
+   * @throws IOException if the file cannot be read or its header is damaged (ImageIO's plugins
+   *     may also throw unchecked exceptions on malformed headers)
+   * @throws UnsupportedImageException if it is not a PNG or JPEG
+   */
+  public static ImageSize displayedSize(Path file) throws IOException, UnsupportedImageException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(EXIF_WINDOW);
+    }
+    Format format;
+    if (startsWith(head, 0, PNG_SIGNATURE)) {
+      format = Format.PNG;
+    } else if (startsWith(head, 0, JPEG_SOI)) {
+      format = Format.JPEG;
+    } else {
+      throw new UnsupportedImageException(Reason.UNSUPPORTED_FORMAT, file + " is not a PNG or JPEG image");
+    }
+    ImageReader reader = reader(format);
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      reader.setInput(in, true, true);
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      boolean turned = format == Format.JPEG && ExifOrientation.of(head).swapsAxes();
+      return turned ? new ImageSize(height, width) : new ImageSize(width, height);
+    } finally {
+      reader.dispose();
     }
   }
 

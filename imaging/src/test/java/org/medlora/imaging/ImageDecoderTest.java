@@ -247,6 +247,14 @@ class ImageDecoderTest {
   }
 
   @Test
+  void theDisplayedSizeComesFromTheHeaderTurnedAsTheDecoderTurnsThePixels(@TempDir Path dir) throws Exception {
+    Path turned = Files.write(dir.resolve("turned.jpg"), resource("jpeg/exif-orientation-6.jpg"));
+    DecodedImage d = ImageDecoder.decode(turned, LIMITS);
+    assertEquals(new ImageSize(d.width(), d.height()), ImageDecoder.displayedSize(turned));
+    assertEquals(new ImageSize(20, 40), ImageDecoder.displayedSize(turned), "stored 40x20");
+  }
+
+  @Test
   void aFileIsDecodedLikeItsBytes(@TempDir Path dir) throws Exception {
     BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
     image.getRaster().setSample(2, 1, 0, 42);
