@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** Measures backbone speed and memory on this machine; see benchmarks/README.md. */
 @Command(
     name = "bench",
+    header = "Times inference, training steps and the exported model, with peak memory.",
     mixinStandardHelpOptions = true,
     description = "Times ViT-S/14 (random weights) inference and training steps per method, with peak memory.")
 final class BenchCommand implements Callable<Integer> {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
+    header = "The whole pipeline on built-in defaults: synthetic lung X-rays to a predicted mask.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole pipeline on built-in defaults: synthesize lung X-rays, train a segmenter",

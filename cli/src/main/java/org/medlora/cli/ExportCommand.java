@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** Exports backbone (+ adapter, head, decoder), or a published version's parts, to a verified ONNX model in the store. */
 @Command(
     name = "export",
+    header = "Exports a verified ONNX model to the store, from files or a version folder.",
     mixinStandardHelpOptions = true,
     description = {
       "Exports one ONNX model (LoRA merged) for a fixed input size, checks it against the DJL",

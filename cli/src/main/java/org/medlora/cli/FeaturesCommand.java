@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** Runs the backbone on an image or a tensor file and writes DINOv2's normalized tokens. */
 @Command(
     name = "features",
+    header = "Writes the DINOv2 backbone's features of an image or a tensor file.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the DINOv2 backbone and writes x_norm_clstoken (B, D), x_norm_patchtokens (B, N, D)",

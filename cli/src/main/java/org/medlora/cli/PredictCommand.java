@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 /** Runs an exported model version in ONNX Runtime, as a server would. */
 @Command(
     name = "predict",
+    header = "Runs a published model in ONNX Runtime on an image or a tensor file.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs an exported model (checked against its manifest first) on an image or a tensor file and",

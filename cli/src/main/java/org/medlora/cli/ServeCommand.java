@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "serve",
+    header = "Serves a model store over HTTP (the inference service, without Kafka).",
     mixinStandardHelpOptions = true,
     description = {
       "Serves the newest version of every task in a model store over HTTP (rescanned every 30 s),",

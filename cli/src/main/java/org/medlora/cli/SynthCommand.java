@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 /** Writes a synthetic data set in a real layout, for demos and tests without patient data. */
 @Command(
     name = "synth",
+    header = "Writes a synthetic data set in a public data set's folder layout.",
     mixinStandardHelpOptions = true,
     description = {
       "Writes synthetic images in the folder layout of a public data set: chest X-rays",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 /** Runs one training request locally, without Kafka: the worker's code, from a terminal. */
 @Command(
     name = "train",
+    header = "Trains, evaluates, exports and publishes one model from a training request.",
     mixinStandardHelpOptions = true,
     description = {
       "Trains, evaluates, exports and publishes one model from a training request (the JSON a",
