@@ -8,9 +8,6 @@ import static org.medlora.testing.TensorAssert.assertClose;
 import static org.medlora.testing.VersionAssert.assertKeeps;
 import static org.medlora.testing.VersionAssert.flipOneBit;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,14 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelManifest;
-import org.medlora.heads.HeadFiles;
-import org.medlora.heads.SegmentationHead;
 import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.ImageDecoder;
 import org.medlora.imaging.ImageLimits;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
+import org.medlora.testing.FixtureHeads;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
 
@@ -43,14 +39,7 @@ class ExportAndPredictCommandTest {
   @BeforeEach
   void writeFixtureHead() throws Exception {
     store = dir.resolve("store");
-    head = dir.resolve("seg-head.safetensors");
-    try (NDManager m = NDManager.newBaseManager()) {
-      SegmentationHead seg = new SegmentationHead(64, 3, 16, 16);
-      seg.initialize(m, DataType.FLOAT32, new Shape(1, 64));
-      seg.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.weight").data());
-      seg.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.bias").data());
-      HeadFiles.writeSegmenter(head, seg, List.of("background", "benign", "malignant"));
-    }
+    head = FixtureHeads.writeSegmenter(dir.resolve("seg-head.safetensors"), List.of("background", "benign", "malignant"));
   }
 
   private String ckpt() {

@@ -30,6 +30,7 @@ import org.medlora.lora.PeftAdapter;
 import org.medlora.store.CorruptModelException;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
+import org.medlora.testing.FixtureHeads;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
 
@@ -54,14 +55,9 @@ class ExportFromVersionTest {
     store = new ModelStore(dir.resolve("store"));
     adapter = dir.resolve("adapter");
     FixtureLora.adapter().write(adapter);
-    head = dir.resolve("seg-head.safetensors");
+    head = FixtureHeads.writeSegmenter(dir.resolve("seg-head.safetensors"), CLASSES);
     decoder = dir.resolve("decoder.safetensors");
     try (NDManager m = NDManager.newBaseManager()) {
-      SegmentationHead seg = new SegmentationHead(64, 3, 16, 16);
-      seg.initialize(m, DataType.FLOAT32, new Shape(1, 64));
-      seg.weight().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.weight").data());
-      seg.bias().getArray().set(ReferenceFixture.tensor("heads.safetensors", "head_seg.bias").data());
-      HeadFiles.writeSegmenter(head, seg, CLASSES);
       UpsamplingDecoder d = new UpsamplingDecoder(3, UpsamplingDecoder.DEFAULT_CHANNELS);
       d.initialize(m, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
       // Non-zero everywhere, as after training, so the decoder's path counts.
