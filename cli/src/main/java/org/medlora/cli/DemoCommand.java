@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path weights = checkpoint != null ? checkpoint : Path.of(System.getProperty("medlora.home", ".")).resolve(BUNDLED_CHECKPOINT);
+    Path weights = checkpoint != null ? checkpoint : Medlora.home().resolve(BUNDLED_CHECKPOINT);
     if (!Files.isRegularFile(weights)) {
       throw new IllegalArgumentException("no checkpoint at " + weights + "; pass --checkpoint DINOV2.safetensors");
     }
