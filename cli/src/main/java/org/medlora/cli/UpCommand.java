@@ -2,7 +2,6 @@ package org.medlora.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.medlora.stack.LocalStack;
 import org.medlora.stack.StackConfig;
 import picocli.CommandLine.Command;
@@ -52,17 +51,10 @@ final class UpCommand implements Callable<Integer> {
     StackConfig config = new StackConfig(Medlora.home(), store, port, apiKey, bootstrap, kafkaPort, workerPort,
         datasetRoot, checkpointRoot);
     LocalStack stack = LocalStack.start(config, System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("medlora up: stopping the service, the worker and the broker");
-      stack.close();
-      System.out.println("medlora up: stopped");
-      stopped.countDown();
-    }, "medlora-up-stop"));
     System.out.println("medlora up: all parts are ready. Submit training with bin/medlora submit --request"
         + " REQUEST.json --bootstrap " + stack.bootstrapServers() + "; the service answers at " + stack.serviceUri()
         + "/v1/models. Ctrl-C stops everything.");
-    stopped.await(); // until the shutdown hook has stopped the parts
+    stack.awaitClosed(); // Ctrl-C or SIGTERM: the stack's shutdown hook stops the parts
     return 0;
   }
 }

@@ -19,13 +19,15 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.medlora.kafkanode.KafkaNode;
 
 /**
  * The whole system on one machine, each part a process of its own: a single-node KRaft broker
  * (unless an existing Kafka is named), one trainer worker and the inference service following
  * {@code model-published}, all on 127.0.0.1. Each part is supervised ({@link Supervisor}):
- * restarted when it dies, stopped in reverse order by {@link #close()}.
+ * restarted when it dies, stopped in reverse order by {@link #close()}, which also runs when
+ * this JVM is asked to stop (Ctrl-C, SIGTERM), so no part outlives it.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -40,10 +42,14 @@ public final class LocalStack implements AutoCloseable {
   private final StackConfig config;
   private final PrintStream out;
   private final Map<Part, Supervisor> parts = new EnumMap<>(Part.class);
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread shutdownHook = new Thread(this::close, "medlora-stack-stop");
+  private boolean closing;
 
   private LocalStack(StackConfig config, PrintStream out) {
     this.config = config;
     this.out = out;
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -172,13 +178,34 @@ public final class LocalStack implements AutoCloseable {
     out.printf("medlora up: the %s is ready (%.1f s)%n", s.part().title(), (System.nanoTime() - begin) / 1e9);
   }
 
+  /** Blocks until {@link #close()} has stopped every part, e.g. on Ctrl-C. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
   /** Stops the service, the worker and the broker, in that order; each gets SIGTERM first. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    out.println("medlora up: stopping the parts");
     List<Supervisor> reverse = new ArrayList<>(parts.values());
     Collections.reverse(reverse);
     for (Supervisor s : reverse) {
       s.stop(STOP_GRACE);
+    }
+    out.println("medlora up: stopped");
+    closed.countDown();
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down: the hook finds the parts stopped.
+      }
     }
   }
 

@@ -94,7 +94,6 @@ public class TrainingJobs {
       PublishedModel published = outcome.published();
       events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), published.manifest()));
       events.send(ModelPublished.of(published.manifest(), Instant.now(), id.requestId()));
-      LOG.infof("request %s published %s version %d", id.requestId(), request.task(), published.version());
     } catch (RequestPath.RefusedException e) {
       fail(id, e.getMessage(), e.hint());
     } catch (TrainingCancelledException e) {
@@ -118,7 +117,6 @@ public class TrainingJobs {
   }
 
   private void fail(Identity id, String reason, String hint) {
-    LOG.infof("request %s failed: %s", id.requestId(), reason);
     events.send(new JobEvent.Failed(id.requestId(), id.task(), Instant.now(), reason == null ? "unknown" : reason, hint));
   }
 

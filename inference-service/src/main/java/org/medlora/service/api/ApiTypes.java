@@ -22,7 +22,7 @@ public final class ApiTypes {
   /** One task in {@code GET /v1/models}. */
   @RegisterForReflection
   public record ModelSummary(String task, Integer version, String kind, List<String> classNames,
-      Size inputSize, Instant loadedAt, List<Integer> publishedVersions,
+      Size inputSize, Instant loadedAt, String executionProvider, List<Integer> publishedVersions,
       List<Integer> pinnedVersionsLoaded, LoadFailure lastLoadFailure) {}
 
   @RegisterForReflection

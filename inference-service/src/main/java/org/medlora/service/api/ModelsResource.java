@@ -307,6 +307,7 @@ public class ModelsResource {
         mf == null ? null : mf.classNames(),
         mf == null ? null : new ApiTypes.Size(mf.preprocessing().height(), mf.preprocessing().width()),
         m == null ? null : m.loadedAt(),
+        m == null ? null : m.executionProvider().jsonName(),
         registry.publishedVersions(s.task()),
         s.pinnedVersions(),
         f == null ? null : new ApiTypes.LoadFailure(f.version(), f.reason(), f.at()));

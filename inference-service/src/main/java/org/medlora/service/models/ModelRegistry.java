@@ -89,6 +89,14 @@ public class ModelRegistry {
           .description("The version serving unpinned requests; 0 while none is loaded")
           .tag("task", task)
           .register(meters);
+      for (ExecutionProvider provider : ExecutionProvider.values()) {
+        Gauge.builder("medlora.model.execution.provider", this,
+                s -> s.current != null && s.current.executionProvider() == provider ? 1 : 0)
+            .description("1 for the execution provider the serving version runs on")
+            .tag("task", task)
+            .tag("provider", provider.jsonName())
+            .register(meters);
+      }
     }
 
     double queueDepth() {
