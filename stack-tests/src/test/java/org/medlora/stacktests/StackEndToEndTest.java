@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -234,6 +236,70 @@ class StackEndToEndTest {
         .filter(r -> terminal(MessageCodec.fromJson(r.value(), JobEvent.class)))
         .count();
     assertEquals(1, completed, "exactly one terminal event, the completed one");
+  }
+
+  @Test
+  @Order(6)
+  void submitFollowsARequestToItsEndAndExitsWithItsOutcome() throws Exception {
+    Path ok = Files.writeString(dir.resolve("submit-ok.json"), request("e2e-submit", "lungs-s", 2));
+    Cli.Result done = Cli.run("submit", "--request", ok.toString(), "--bootstrap", up.bootstrap());
+    assertEquals(0, done.exitCode(), done.output());
+    assertTrue(done.output().contains("accepted by a worker (attempt 1)\n"), done.output());
+    assertTrue(done.output().contains("train   [####################] epoch 2/2  train-loss "), "plain lines off a terminal");
+    assertTrue(done.output().contains("completed: published lungs-s version 1 (lungs-s/1 in the store)\n"), done.output());
+
+    Path missing = Files.writeString(dir.resolve("submit-missing.json"),
+        request("e2e-missing", "lungs-m", 2).replace("\"location\": \"lungs\"", "\"location\": \"no-such-data\""));
+    Cli.Result failed = Cli.run("submit", "--request", missing.toString(), "--bootstrap", up.bootstrap());
+    assertEquals(1, failed.exitCode(), failed.output());
+    assertTrue(failed.output().contains("failed: 'dataset.location' no-such-data does not exist"), failed.output());
+    assertTrue(failed.output().contains("\nhint: "), failed.output());
+  }
+
+  @Test
+  @Order(7)
+  void cancelStopsARunningJobAndSubmitExitsWithTwo() throws Exception {
+    Path longJob = Files.writeString(dir.resolve("submit-long.json"), request("e2e-cancel", "lungs-c", 1000));
+    Process submit = Cli.start("submit", "--request", longJob.toString(), "--bootstrap", up.bootstrap());
+    long deadline = System.nanoTime() + Kafka.JOB_TIMEOUT.toNanos();
+    while (kafka.seen("e2e-cancel").stream().noneMatch(e -> e instanceof JobEvent.Progress)) {
+      assertTrue(submit.isAlive(), () -> "submit ended early: " + output(submit));
+      assertTrue(System.nanoTime() < deadline, "the job started");
+      kafka.poll();
+    }
+    Cli.Result cancel = Cli.run("cancel", "e2e-cancel", "--bootstrap", up.bootstrap());
+    assertEquals(0, cancel.exitCode(), cancel.output());
+    String output = output(submit);
+    assertTrue(submit.waitFor(2, TimeUnit.MINUTES), output);
+    assertEquals(2, submit.exitValue(), output);
+    assertTrue(output.contains("\ncancelled: request e2e-cancel was cancelled\n"), output);
+    assertEquals(List.of(), versions("lungs-c"), "nothing published");
+  }
+
+  @Test
+  @Order(8)
+  void upStartedAgainOnTheSameStoreKeepsTopicsOffsetsAndModels() throws Exception {
+    kafka.close();
+    assertEquals(143, up.stop(Duration.ofSeconds(90)), up.output());
+    up.close();
+    long begin = System.nanoTime();
+    up = UpProcess.start(store, dir.resolve("datasets"), dir.resolve("checkpoints"), API_KEY, START_TIMEOUT);
+    figure("up again on the same store: ready after %.1f s", seconds(begin));
+    kafka = new Kafka(up.bootstrap());
+    // The service read the compacted model-published topic kept by the broker.
+    assertEquals(new Answer(200, "2"), segment("lungs"));
+    // The worker's committed offsets: nothing is trained again; a known request id is answered.
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-1", request("e2e-1", "lungs", 2));
+    assertEquals(List.of("completed"), types(kafka.untilTerminal("e2e-1")));
+    assertEquals(List.of("1", "2"), versions("lungs"));
+  }
+
+  private static String output(Process p) {
+    try {
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   private static boolean terminal(JobEvent e) {

@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,23 +37,18 @@ final class UpProcess implements AutoCloseable {
   /** Starts {@code up} and returns once it says all parts are ready. */
   static UpProcess start(Path store, Path datasets, Path checkpoints, String apiKey, Duration timeout)
       throws IOException, InterruptedException {
-    Path home = Path.of(System.getProperty("medlora.home")).toAbsolutePath().normalize();
     int port = freePort();
     int workerPort = freePort();
     int kafkaPort = freePort();
     while (kafkaPort + 1 == port || kafkaPort + 1 == workerPort || isTaken(kafkaPort + 1)) {
       kafkaPort = freePort(); // the controller takes the next port
     }
-    Path output = store.resolveSibling("up.out");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dmedlora.home=" + home,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-jar", home.resolve("cli/target/medlora.jar").toString(),
+    Path output = store.resolveSibling("up-" + System.currentTimeMillis() + ".out"); // one per run
+    List<String> command = Cli.command(
         "up", "--store", store.toString(), "--port", String.valueOf(port),
         "--kafka-port", String.valueOf(kafkaPort), "--worker-port", String.valueOf(workerPort),
         "--dataset-root", datasets.toString(), "--checkpoint-root", checkpoints.toString(),
-        "--api-key", apiKey));
+        "--api-key", apiKey);
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
     UpProcess up = new UpProcess(process, output, port, kafkaPort, workerPort);
