@@ -103,6 +103,7 @@ final class Supervisor {
       } catch (InterruptedException e) {
         return;
       }
+      Duration ran = Duration.ofNanos(System.nanoTime() - started);
       try {
         Thread.sleep(EXIT_GRACE_MILLIS);
       } catch (InterruptedException e) {
@@ -111,7 +112,6 @@ final class Supervisor {
       if (stopping) {
         return;
       }
-      Duration ran = Duration.ofNanos(System.nanoTime() - started);
       if (ran.compareTo(HEALTHY_RUN) >= 0) {
         backoff = FIRST_BACKOFF;
       }
