@@ -213,7 +213,8 @@ class StackEndToEndTest {
   @Test
   @Order(5)
   void aWorkerKilledMidJobIsRestartedAndTheJobCompletesExactlyOnce() throws Exception {
-    kafka.send(Topics.TRAINING_REQUESTS, "e2e-kill", request("e2e-kill", "lungs-k", 40));
+    // Long enough (about 0.05 s an epoch here) that the kill lands mid-job on a faster machine too.
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-kill", request("e2e-kill", "lungs-k", 150));
     long deadline = System.nanoTime() + Kafka.JOB_TIMEOUT.toNanos();
     while (kafka.seen("e2e-kill").stream().noneMatch(e -> e instanceof JobEvent.Progress)) {
       assertTrue(System.nanoTime() < deadline, "the job started");
