@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
     // Copied, not linked: the worker reads only what really lies under its checkpoint root.
     Files.copy(weights, checkpoints.resolve("dinov2.safetensors"));
-    int kafkaPort = KafkaNode.freePort();
+    int kafkaPort = KafkaNode.freePortPair();
     int workerPort = KafkaNode.freePort();
     int port = KafkaNode.freePort();
     StackConfig config = new StackConfig(Medlora.home(), out.resolve("store"), port, null, null, kafkaPort,

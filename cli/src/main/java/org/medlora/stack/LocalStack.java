@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
    *     message holds the end of its log, and every part is stopped
    */
   public static LocalStack start(StackConfig config, PrintStream out) throws IOException, InterruptedException {
+    requireFreePorts(config);
     Path home = config.home();
     Path workerJar = requireJar(home.resolve(StackConfig.WORKER_JAR), "trainer-worker");
     Path serviceJar = requireJar(home.resolve(StackConfig.SERVICE_JAR), "inference-service");
@@ -122,6 +126,25 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException | InterruptedException | RuntimeException e) {
       stack.close();
       throw e;
+    }
+  }
+
+  /** Fails at once, naming the option, rather than after a part's start timeout. */
+  static void requireFreePorts(StackConfig config) {
+    Map<Integer, String> ports = new LinkedHashMap<>();
+    ports.put(config.port(), "--port");
+    ports.put(config.workerPort(), "--worker-port");
+    if (config.bootstrap() == null) {
+      ports.put(config.kafkaPort(), "--kafka-port");
+      ports.put(config.kafkaPort() + 1, "--kafka-port (its controller takes the next port)");
+    }
+    for (Map.Entry<Integer, String> p : ports.entrySet()) {
+      try (ServerSocket socket = new ServerSocket(p.getKey(), 1, InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        throw new IllegalStateException("port " + p.getKey() + " on 127.0.0.1 is in use (is another bin/medlora up"
+            + " running?); pass " + p.getValue() + " to use another");
+      }
     }
   }
 

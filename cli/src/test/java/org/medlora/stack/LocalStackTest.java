@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +43,31 @@ class LocalStackTest {
   }
 
   @Test
-  void startingWithoutTheBuiltApplicationsSaysHowToBuildThem() {
-    StackConfig config = new StackConfig(dir, dir.resolve("store"), 8080, null, null, 9092, 8081, dir, dir);
+  void aPortInUseIsNamedWithItsOptionBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      StackConfig config = new StackConfig(dir, dir.resolve("store"), port, null, null, freePort(), freePort(), dir, dir);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalStack.requireFreePorts(config));
+      assertEquals("port " + port + " on 127.0.0.1 is in use (is another bin/medlora up running?); pass --port to use"
+          + " another", e.getMessage());
+    }
+  }
+
+  @Test
+  void startingWithoutTheBuiltApplicationsSaysHowToBuildThem() throws Exception {
+    StackConfig config = new StackConfig(dir, dir.resolve("store"), freePort(), null, null, freePort(), freePort(),
+        dir, dir);
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalStack.start(config, out));
     assertTrue(e.getMessage().startsWith("the trainer-worker is not built ("), e.getMessage());
     assertTrue(e.getMessage().endsWith("run bin/medlora up, which builds it, or ./mvnw -B -pl trainer-worker -am"
         + " package -DskipTests"), e.getMessage());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test

@@ -205,6 +205,20 @@ public record KafkaNode(Path directory, int port, int controllerPort, String hea
     }
   }
 
+  /** A port on 127.0.0.1 that was free a moment ago, with the next one free too: broker and controller. */
+  public static int freePortPair() throws IOException {
+    while (true) {
+      int port = freePort();
+      if (port < 65535) {
+        try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException e) {
+          // taken: try another
+        }
+      }
+    }
+  }
+
   /** The last 30 lines of a log, for error messages. */
   public static String tail(Path log) {
     try {
