@@ -273,7 +273,7 @@ class StackEndToEndTest {
     String output = output(submit);
     assertTrue(submit.waitFor(2, TimeUnit.MINUTES), output);
     assertEquals(2, submit.exitValue(), output);
-    assertTrue(output.contains("\ncancelled: request e2e-cancel was cancelled\n"), output);
+    assertTrue(output.contains("\ncancelled: request e2e-cancel was cancelled: cancelled from the command line\n"), output);
     assertEquals(List.of(), versions("lungs-c"), "nothing published");
   }
 

@@ -82,7 +82,8 @@ public class TrainingJobs {
         return;
       }
       if (cancellations.isCancelled(id.requestId())) {
-        events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), "cancelled before it started"));
+        events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(),
+            "cancelled before it started: " + cancellations.reason(id.requestId())));
         return;
       }
       TrainingRequest confined = request.withPaths(
@@ -97,7 +98,8 @@ public class TrainingJobs {
     } catch (RequestPath.RefusedException e) {
       fail(id, e.getMessage(), e.hint());
     } catch (TrainingCancelledException e) {
-      events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), e.getMessage()));
+      events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(),
+          e.getMessage() + ": " + cancellations.reason(id.requestId())));
     } catch (TrainingDivergedException e) {
       fail(id, e.reason(), e.hint());
     } catch (NoSuchFileException e) {
