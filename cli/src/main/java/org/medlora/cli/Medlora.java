@@ -2,6 +2,7 @@ package org.medlora.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,12 +15,17 @@ import picocli.CommandLine.Command;
     description = "Adapt DINOv2 to medical imaging tasks with LoRA, export verified ONNX, serve it.",
     subcommands = {
       DemoCommand.class, SynthCommand.class, TrainCommand.class, FeaturesCommand.class,
-      ExportCommand.class, PredictCommand.class, ServeCommand.class, BenchCommand.class
+      ExportCommand.class, PredictCommand.class, ServeCommand.class, UpCommand.class, SubmitCommand.class, CancelCommand.class, BenchCommand.class
     })
 public final class Medlora {
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
+  }
+
+  /** The medlora checkout bin/medlora runs from, where the applications' jars are built. */
+  static Path home() {
+    return Path.of(System.getProperty("medlora.home", "."));
   }
 
   static CommandLine commandLine() {

@@ -2,9 +2,10 @@ package org.medlora.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.medlora.stack.Jvm;
+import org.medlora.stack.StackConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,9 +27,6 @@ import picocli.CommandLine.Option;
     })
 final class ServeCommand implements Callable<Integer> {
 
-  /** Where bin/medlora builds the service, relative to medlora.home. */
-  static final String SERVICE_JAR = "inference-service/target/quarkus-app/quarkus-run.jar";
-
   @Option(names = "--store", required = true, description = "Model store root folder (written by train or export).")
   Path store;
 
@@ -46,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     if (!Files.isDirectory(store)) {
       throw new IllegalArgumentException(store + " is not a directory; pass the model store that train or export wrote");
     }
-    Path jar = Path.of(System.getProperty("medlora.home", ".")).resolve(SERVICE_JAR);
+    Path jar = Medlora.home().resolve(StackConfig.SERVICE_JAR);
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("the inference service is not built (" + jar + "); run it through bin/medlora,"
           + " which builds it, or ./mvnw -pl inference-service -am package -DskipTests");
@@ -61,19 +59,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private List<String> command(Path jar) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String javaOpts = System.getenv("MEDLORA_JAVA_OPTS");
-    if (javaOpts != null && !javaOpts.isBlank()) {
-      command.addAll(List.of(javaOpts.trim().split("\\s+")));
-    }
-    command.add("-Dmedlora.store.path=" + store.toAbsolutePath().normalize());
-    command.add("-Dkafka.bootstrap.servers=");
-    command.add("-Dquarkus.http.host=" + (host != null ? host : apiKey != null ? "0.0.0.0" : "127.0.0.1"));
-    command.add("-Dquarkus.http.port=" + port);
-    command.add("-Dmedlora.auth.enabled=" + (apiKey != null));
-    command.add("-jar");
-    command.add(jar.toString());
-    return command;
+    return Jvm.jar(jar, List.of(
+        "-Dmedlora.store.path=" + store.toAbsolutePath().normalize(),
+        "-Dkafka.bootstrap.servers=",
+        "-Dquarkus.http.host=" + (host != null ? host : apiKey != null ? "0.0.0.0" : "127.0.0.1"),
+        "-Dquarkus.http.port=" + port,
+        "-Dmedlora.auth.enabled=" + (apiKey != null)));
   }
 }

@@ -1,10 +1,13 @@
 package org.medlora.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.store.ModelStore;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Trains, evaluates, exports and publishes one model from a training request (the JSON a",
-      "worker reads from Kafka), printing progress per epoch."
+      "worker reads from Kafka), with the progress bar of submit (plain lines when not on a terminal)."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -32,21 +35,23 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingRequest req = MessageCodec.fromJson(Files.readString(request), TrainingRequest.class);
+    // The progress bar of bin/medlora submit: the same event the worker would send.
+    ProgressView view = new ProgressView(new PrintWriter(System.out, true), System.console() != null);
     TrainingRun.Listener listener = new TrainingRun.Listener() {
       @Override
       public void progress(String phase, int epoch, int total, Map<String, Double> metrics, double seconds, double eta) {
-        System.out.printf("%s epoch %d/%d (%.1f s, about %.0f s left): %s%n", phase, epoch, total, seconds, eta,
-            format(metrics));
+        view.show(new JobEvent.Progress(req.requestId(), req.task(), Instant.now(), phase, epoch, total, metrics,
+            seconds, eta));
       }
 
       @Override
       public void problem(String message) {
-        System.out.println("note: " + message);
+        view.println("note: " + message);
       }
     };
     TrainingRun.Outcome outcome = new TrainingRun(req, new ModelStore(store), listener, () -> false).run();
-    System.out.printf("published %s version %d at %s%nmetrics: %s%n", req.task(), outcome.published().version(),
-        outcome.published().directory(), format(outcome.metrics()));
+    view.println(String.format("published %s version %d at %s%nmetrics: %s", req.task(), outcome.published().version(),
+        outcome.published().directory(), format(outcome.metrics())));
     return 0;
   }
 

@@ -28,7 +28,8 @@ class MedloraCommandTest {
   @Test
   void helpListsEveryCommand() {
     assertEquals(0, cli.run("--help"), cli.err());
-    for (String command : List.of("demo", "synth", "train", "features", "export", "predict", "serve", "bench")) {
+    for (String command : List.of("demo", "synth", "train", "features", "export", "predict", "serve", "up", "submit",
+        "cancel", "bench")) {
       assertTrue(cli.out().contains("\n  " + command + " "), command + " missing from\n" + cli.out());
     }
   }

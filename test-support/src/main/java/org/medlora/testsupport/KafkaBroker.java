@@ -3,22 +3,18 @@ package org.medlora.testsupport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.medlora.kafkanode.KafkaNode;
 
 /**
  * A real single-node Kafka broker (KRaft: broker and controller in one process) for integration
@@ -42,11 +38,6 @@ import java.util.stream.Stream;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-  /** Written by this module's build: Kafka's runtime classpath, one path-separated line. */
-  static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
-
-  static final String STARTED = "Kafka Server started";
-
   /** Generous: format plus start take 3-6 s on an idle 2-core machine, far more on a busy one. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -58,6 +49,16 @@ public final class KafkaBroker implements AutoCloseable {
         throw new IllegalArgumentException("user name and password must be non-empty and of "
             + "A-Z, a-z, 0-9, '.', '_' and '-', got name \"" + name + "\"");
       }
+    }
+
+    /** The broker's SASL_PLAINTEXT listener, accepting this user only. */
+    KafkaNode.Listener listener(int port) {
+      return new KafkaNode.Listener("SASL_PLAINTEXT", port, List.of(
+          "sasl.enabled.mechanisms=PLAIN",
+          // The broker side of PLAIN: user_<name>="<password>" for each accepted user.
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+              + "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+              + name + "=\"" + password + "\";"));
     }
 
     /** The client's JAAS line for this user. */
@@ -112,7 +113,6 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker start(Duration timeout, String heap, PlainUser saslUser) {
     Objects.requireNonNull(timeout, "timeout");
-    String classpath = brokerClasspath();
     Path workDir;
     try {
       workDir = Files.createTempDirectory("medlora-kafka-");
@@ -120,41 +120,28 @@ public final class KafkaBroker implements AutoCloseable {
       throw new UncheckedIOException("cannot create the broker's data directory", e);
     }
     try {
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int brokerPort = KafkaNode.freePort();
+      int controllerPort = KafkaNode.freePort();
       while (controllerPort == brokerPort) {
-        controllerPort = freePort();
+        controllerPort = KafkaNode.freePort();
       }
+      List<KafkaNode.Listener> extra = new ArrayList<>();
       int saslPort = -1;
-      while (saslUser != null && (saslPort < 0 || saslPort == brokerPort || saslPort == controllerPort)) {
-        saslPort = freePort();
+      if (saslUser != null) {
+        while (saslPort < 0 || saslPort == brokerPort || saslPort == controllerPort) {
+          saslPort = KafkaNode.freePort();
+        }
+        extra.add(saslUser.listener(saslPort));
       }
-      Path properties = workDir.resolve("server.properties");
-      Files.writeString(properties,
-          serverProperties(workDir.resolve("data"), brokerPort, controllerPort, saslPort, saslUser));
-      Path logFile = workDir.resolve("broker.log");
-
+      KafkaNode node = new KafkaNode(workDir, brokerPort, controllerPort, heap);
       long deadline = System.nanoTime() + timeout.toNanos();
-      Process format = new ProcessBuilder(command(classpath, heap, "kafka.tools.StorageTool",
-              "format", "--cluster-id=" + clusterId(), "--config=" + properties))
-          .redirectErrorStream(true)
-          .redirectOutput(workDir.resolve("format.log").toFile())
-          .start();
-      if (!format.waitFor(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
-        format.destroyForcibly();
-        throw new IllegalStateException("formatting the Kafka data directory took longer than "
-            + timeout + "; log: " + tail(workDir.resolve("format.log")));
-      }
-      if (format.exitValue() != 0) {
-        throw new IllegalStateException("formatting the Kafka data directory failed (exit "
-            + format.exitValue() + "): " + tail(workDir.resolve("format.log")));
-      }
-
-      Process server = new ProcessBuilder(command(classpath, heap, "kafka.Kafka", properties.toString()))
+      node.prepare(timeout, extra);
+      Path logFile = workDir.resolve("broker.log");
+      Process server = new ProcessBuilder(node.serverCommand())
           .redirectErrorStream(true)
           .redirectOutput(logFile.toFile())
           .start();
-      KafkaBroker broker = new KafkaBroker(workDir, server, "127.0.0.1:" + brokerPort,
+      KafkaBroker broker = new KafkaBroker(workDir, server, node.bootstrapServers(),
           saslUser == null ? null : "127.0.0.1:" + saslPort, saslUser, logFile);
       try {
         broker.awaitStarted(deadline, timeout);
@@ -239,124 +226,18 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void awaitStarted(long deadline, Duration timeout) throws IOException, InterruptedException {
     while (true) {
-      if (Files.exists(logFile) && Files.readString(logFile, UTF_8).contains(STARTED)) {
+      if (Files.exists(logFile) && Files.readString(logFile, UTF_8).contains(KafkaNode.STARTED)) {
         return;
       }
       if (!process.isAlive()) {
         throw new IllegalStateException("the Kafka broker exited with code " + process.exitValue()
-            + " before it started; log: " + tail(logFile));
+            + " before it started; log: " + KafkaNode.tail(logFile));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the Kafka broker did not log \"" + STARTED + "\" within "
-            + timeout + "; log: " + tail(logFile));
+        throw new IllegalStateException("the Kafka broker did not log \"" + KafkaNode.STARTED + "\" within "
+            + timeout + "; log: " + KafkaNode.tail(logFile));
       }
       Thread.sleep(100);
-    }
-  }
-
-  static String serverProperties(Path dataDir, int brokerPort, int controllerPort, int saslPort,
-      PlainUser saslUser) {
-    String plaintext = "PLAINTEXT://127.0.0.1:" + brokerPort;
-    String sasl = saslUser == null ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-    String saslSettings = saslUser == null ? "" : String.join("\n",
-        "sasl.enabled.mechanisms=PLAIN",
-        // The broker side of PLAIN: user_<name>="<password>" for each accepted user.
-        "listener.name.sasl_plaintext.plain.sasl.jaas.config="
-            + "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
-            + saslUser.name() + "=\"" + saslUser.password() + "\";",
-        "");
-    return String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=" + plaintext + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl,
-        "advertised.listeners=" + plaintext + sasl,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
-        // Properties files read backslashes as escapes; forward slashes work on every OS.
-        "log.dirs=" + dataDir.toAbsolutePath().toString().replace('\\', '/'),
-        "num.partitions=1",
-        "auto.create.topics.enable=true",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "log.cleaner.dedupe.buffer.size=4194304",
-        saslSettings);
-  }
-
-  private static List<String> command(String classpath, String heap, String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add(heap);
-    // A short-lived test broker: quick start-up matters more than peak throughput.
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Djava.awt.headless=true");
-    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.add(mainClass);
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  static String brokerClasspath() {
-    String classpath;
-    try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + CLASSPATH_RESOURCE + " is missing from "
-            + "medlora-test-support; build that module with Maven (it writes the file)");
-      }
-      classpath = new String(in.readAllBytes(), UTF_8).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (String entry : classpath.split(java.io.File.pathSeparator)) {
-      if (!entry.isBlank() && !Files.exists(Path.of(entry))) {
-        throw new IllegalStateException("the Kafka broker's classpath names " + entry + ", which "
-            + "does not exist; rebuild medlora-test-support on this machine so Maven resolves "
-            + "org.apache.kafka:kafka_2.13 into the local repository");
-      }
-    }
-    return classpath;
-  }
-
-  /**
-   * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid. It may
-   * start with '-', so it is passed as {@code --cluster-id=<id>}, never as a separate argument.
-   */
-  static String clusterId() {
-    byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
-
-  private static long remainingMillis(long deadline) {
-    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-  }
-
-  /** The last lines of a log, for error messages. */
-  static String tail(Path log) {
-    try {
-      if (!Files.exists(log)) {
-        return "(no log written)";
-      }
-      List<String> lines = Files.readAllLines(log, UTF_8);
-      return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
     }
   }
 

@@ -51,11 +51,4 @@ class KafkaBrokerTest {
     }
     assertFalse(Files.exists(log.getParent()), "data directory deleted");
   }
-
-  @Test
-  void clusterIdsAreKafkaUuids() {
-    String id = KafkaBroker.clusterId();
-    assertEquals(22, id.length());
-    assertFalse(id.contains("="));
-  }
 }

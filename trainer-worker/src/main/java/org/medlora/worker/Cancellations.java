@@ -1,7 +1,7 @@
 package org.medlora.worker;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -17,13 +17,14 @@ public class Cancellations {
 
   private static final Logger LOG = Logger.getLogger(Cancellations.class);
 
-  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  /** Request id to the cancellation's reason, which the cancelled event carries. */
+  private final Map<String, String> cancelled = new ConcurrentHashMap<>();
 
   @Incoming("training-cancellations")
   public void onCancel(String json) {
     try {
       CancelRequest cancel = MessageCodec.fromJson(json, CancelRequest.class);
-      cancelled.add(cancel.requestId());
+      cancelled.put(cancel.requestId(), cancel.reason());
       LOG.infof("cancellation received for request %s", cancel.requestId());
     } catch (IllegalArgumentException e) {
       LOG.warnf("ignoring a malformed cancellation: %s", e.getMessage());
@@ -31,6 +32,11 @@ public class Cancellations {
   }
 
   public boolean isCancelled(String requestId) {
-    return cancelled.contains(requestId);
+    return cancelled.containsKey(requestId);
+  }
+
+  /** Why {@code requestId} was cancelled, as its cancellation says; null if it was not. */
+  public String reason(String requestId) {
+    return cancelled.get(requestId);
   }
 }

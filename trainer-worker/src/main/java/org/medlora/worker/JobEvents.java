@@ -3,10 +3,13 @@ package org.medlora.worker;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelPublished;
@@ -15,10 +18,12 @@ import org.medlora.contracts.ModelPublished;
  * Sends job events (keyed by request id, so one job's events stay in order) and model
  * announcements (keyed by task, on a compacted topic, so the newest version per task is kept).
  * Each send waits for the broker's acknowledgement: a terminal event must be durable before the
- * request is acknowledged.
+ * request is acknowledged. Every job event is logged as one line, so the log tells a job's story.
  */
 @ApplicationScoped
 public class JobEvents {
+
+  private static final Logger LOG = Logger.getLogger(JobEvents.class);
 
   @Inject
   @Channel("training-events")
@@ -30,6 +35,28 @@ public class JobEvents {
 
   public void send(JobEvent event) {
     sendKeyed(events, event.requestId(), MessageCodec.toJson(event));
+    LOG.infof("request %s (task %s): %s", event.requestId(), event.task(), describe(event));
+  }
+
+  /** The event in a few words: no paths, images or patient data, only what the event holds. */
+  static String describe(JobEvent event) {
+    if (event instanceof JobEvent.Accepted a) {
+      return "accepted (attempt " + a.attempt() + ")";
+    }
+    if (event instanceof JobEvent.Progress p) {
+      String metrics = p.metrics().entrySet().stream()
+          .map(m -> String.format(Locale.ROOT, "%s=%.4g", m.getKey(), m.getValue()))
+          .collect(Collectors.joining(" "));
+      return String.format(Locale.ROOT, "%s epoch %d/%d in %.1f s, ETA %.0f s, %s", p.phase(), p.epoch(),
+          p.totalEpochs(), p.epochSeconds(), p.etaSeconds(), metrics);
+    }
+    if (event instanceof JobEvent.Completed c) {
+      return "completed: " + c.modelPath() + " published";
+    }
+    if (event instanceof JobEvent.Failed f) {
+      return "failed: " + f.reason();
+    }
+    return "cancelled: " + ((JobEvent.Cancelled) event).reason();
   }
 
   public void send(ModelPublished announcement) {

@@ -82,7 +82,8 @@ public class TrainingJobs {
         return;
       }
       if (cancellations.isCancelled(id.requestId())) {
-        events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), "cancelled before it started"));
+        events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(),
+            "cancelled before it started: " + cancellations.reason(id.requestId())));
         return;
       }
       TrainingRequest confined = request.withPaths(
@@ -94,11 +95,11 @@ public class TrainingJobs {
       PublishedModel published = outcome.published();
       events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), published.manifest()));
       events.send(ModelPublished.of(published.manifest(), Instant.now(), id.requestId()));
-      LOG.infof("request %s published %s version %d", id.requestId(), request.task(), published.version());
     } catch (RequestPath.RefusedException e) {
       fail(id, e.getMessage(), e.hint());
     } catch (TrainingCancelledException e) {
-      events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(), e.getMessage()));
+      events.send(new JobEvent.Cancelled(id.requestId(), id.task(), Instant.now(),
+          e.getMessage() + ": " + cancellations.reason(id.requestId())));
     } catch (TrainingDivergedException e) {
       fail(id, e.reason(), e.hint());
     } catch (NoSuchFileException e) {
@@ -118,7 +119,6 @@ public class TrainingJobs {
   }
 
   private void fail(Identity id, String reason, String hint) {
-    LOG.infof("request %s failed: %s", id.requestId(), reason);
     events.send(new JobEvent.Failed(id.requestId(), id.task(), Instant.now(), reason == null ? "unknown" : reason, hint));
   }
 

@@ -283,7 +283,8 @@ class TrainingWorkerTest {
     clients.send(Topics.TRAINING_CANCELLATIONS, "it-long",
         MessageCodec.toJson(new CancelRequest(CancelRequest.SCHEMA_VERSION, "it-long", "test")));
     List<JobEvent> seen = clients.untilTerminal("it-long");
-    assertEquals("cancelled", seen.get(seen.size() - 1).type());
+    JobEvent.Cancelled cancelled = assertInstanceOf(JobEvent.Cancelled.class, seen.get(seen.size() - 1));
+    assertTrue(cancelled.reason().endsWith(" was cancelled: test"), "with the cancellation's reason: " + cancelled.reason());
     await("acknowledged after its terminal event").atMost(Duration.ofSeconds(30))
         .until(() -> committed(partition) > sent.offset());
   }

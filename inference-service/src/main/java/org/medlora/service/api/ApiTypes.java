@@ -25,7 +25,7 @@ public final class ApiTypes {
    */
   @RegisterForReflection
   public record ModelSummary(String task, Integer version, String kind, List<String> classNames,
-      Size inputSize, Instant loadedAt, List<Integer> publishedVersions,
+      Size inputSize, Instant loadedAt, String executionProvider, List<Integer> publishedVersions,
       List<Integer> pinnedVersionsLoaded, List<LoadFailure> skippedVersions,
       LoadFailure lastLoadFailure) {}
 

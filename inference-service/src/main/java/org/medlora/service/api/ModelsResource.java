@@ -307,10 +307,11 @@ public class ModelsResource {
     return new ModelSummary(
         s.task(),
         m == null ? null : m.version(),
-        mf == null ? null : mf.kind().name().toLowerCase(Locale.ROOT),
+        mf == null ? null : mf.kind().jsonName(),
         mf == null ? null : mf.classNames(),
         mf == null ? null : new ApiTypes.Size(mf.preprocessing().height(), mf.preprocessing().width()),
         m == null ? null : m.loadedAt(),
+        m == null ? null : m.executionProvider().jsonName(),
         registry.publishedVersions(s.task()),
         s.pinnedVersions(),
         s.skipped().stream().map(ModelsResource::failure).toList(),

@@ -37,6 +37,7 @@ public final class LoadedModel {
   private final OrtSession.SessionOptions options;
   private final OrtSession session;
   private final String output;
+  private final ExecutionProvider executionProvider;
   private final int height;
   private final int width;
   private final int maxBatchSize;
@@ -47,12 +48,14 @@ public final class LoadedModel {
   private final Instant loadedAt = Instant.now();
 
   LoadedModel(PublishedModel published, OrtEnvironment env, OrtSession.SessionOptions options,
-      OrtSession session, String output, BatchingSettings batching, IntConsumer batchSizes) {
+      OrtSession session, String output, ExecutionProvider executionProvider, BatchingSettings batching,
+      IntConsumer batchSizes) {
     this.published = published;
     this.env = env;
     this.options = options;
     this.session = session;
     this.output = output;
+    this.executionProvider = executionProvider;
     this.height = published.manifest().preprocessing().height();
     this.width = published.manifest().preprocessing().width();
     this.maxBatchSize = batching.maxBatchSize();
@@ -76,6 +79,11 @@ public final class LoadedModel {
 
   public ModelManifest manifest() {
     return published.manifest();
+  }
+
+  /** Where its session runs. */
+  public ExecutionProvider executionProvider() {
+    return executionProvider;
   }
 
   public PublishedModel published() {

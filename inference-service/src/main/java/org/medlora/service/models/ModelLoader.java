@@ -62,14 +62,15 @@ public class ModelLoader {
       var batching = new LoadedModel.BatchingSettings(config.batching().maxBatchSize(),
           config.batching().maxQueueDelay(), config.batching().maxQueueSize());
       LoadedModel model = new LoadedModel(published, runtime.env(), options, session, output,
-          batching, batchSizes);
+          runtime.executionProvider(), batching, batchSizes);
       session = null; // owned by the model from here on
       options = null;
       if (config.onnx().warmUp()) {
         warmUp(model);
       }
-      LOG.infof("loaded %s (%s, %dx%d, output %s) in %d ms", model, manifest.kind(),
+      LOG.infof("loaded %s (%s, %dx%d, output %s) on %s in %d ms", model, manifest.kind(),
           manifest.preprocessing().height(), manifest.preprocessing().width(), output,
+          model.executionProvider(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       return model;
     } catch (OrtException e) {

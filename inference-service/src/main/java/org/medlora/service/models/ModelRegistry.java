@@ -3,6 +3,7 @@ package org.medlora.service.models;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -70,6 +71,8 @@ public class ModelRegistry {
 
   private final class Slot {
     final String task;
+    /** This slot's meters, removed when the registry closes so none outlives the app's state. */
+    final List<Meter> meters = new ArrayList<>();
     final ReentrantLock loading = new ReentrantLock();
     volatile LoadedModel current;
     volatile LoadFailure lastFailure;
@@ -88,16 +91,25 @@ public class ModelRegistry {
           .description("Requests run together in one ONNX Runtime call")
           .tag("task", task)
           .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
-          .register(meters);
-      Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
+          .register(ModelRegistry.this.meters);
+      meters.add(batchSizes);
+      meters.add(Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
           .description("Requests waiting for a batch")
           .tag("task", task)
-          .register(meters);
-      Gauge.builder("medlora.model.version", this,
+          .register(ModelRegistry.this.meters));
+      meters.add(Gauge.builder("medlora.model.version", this,
               s -> s.current == null ? 0 : s.current.version())
           .description("The version serving unpinned requests; 0 while none is loaded")
           .tag("task", task)
-          .register(meters);
+          .register(ModelRegistry.this.meters));
+      for (ExecutionProvider provider : ExecutionProvider.values()) {
+        meters.add(Gauge.builder("medlora.model.execution.provider", this,
+                s -> s.current != null && s.current.executionProvider() == provider ? 1 : 0)
+            .description("1 for the execution provider the serving version runs on")
+            .tag("task", task)
+            .tag("provider", provider.jsonName())
+            .register(ModelRegistry.this.meters));
+      }
     }
 
     double queueDepth() {
@@ -509,6 +521,9 @@ public class ModelRegistry {
   @PreDestroy
   void closeAll() {
     for (Slot s : slots.values()) {
+      // A registry that outlives this bean (tests restart the app in one JVM) must not keep
+      // gauges bound to these slots: a new slot's gauge would not register over them.
+      s.meters.forEach(meters::remove);
       LoadedModel c = s.current;
       s.current = null;
       if (c != null) {

@@ -68,6 +68,11 @@ public class OrtRuntime {
     return cuda;
   }
 
+  /** The provider every session of this process is opened on. */
+  public ExecutionProvider executionProvider() {
+    return cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
+  }
+
   /** Fresh options for one model's session; the caller closes them after the session. */
   public SessionOptions newSessionOptions() throws OrtException {
     SessionOptions options = new SessionOptions();

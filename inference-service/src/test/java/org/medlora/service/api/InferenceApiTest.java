@@ -60,7 +60,11 @@ class InferenceApiTest {
         .body("models.find { it.task == '" + SEGMENTER + "' }.version", equalTo(1))
         .body("models.find { it.task == '" + CLASSIFIER + "' }.class-names",
             equalTo(List.of("normal", "benign", "malignant")))
-        .body("models.find { it.task == '" + CLASSIFIER + "' }.input-size.height", equalTo(224));
+        .body("models.find { it.task == '" + CLASSIFIER + "' }.input-size.height", equalTo(224))
+        .body("models.find { it.task == '" + SEGMENTER + "' }.execution-provider", equalTo("cpu"));
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(metrics.contains("medlora_model_execution_provider{provider=\"cpu\",task=\"" + SEGMENTER + "\"} 1.0"),
+        "the provider as a metric too");
   }
 
   @Test

@@ -1,0 +1,364 @@
+package org.medlora.stacktests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.medlora.contracts.JobEvent;
+import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.ModelPublished;
+import org.medlora.contracts.Topics;
+import org.medlora.synth.SyntheticDatasets;
+
+/**
+ * The whole system through {@code bin/medlora up}'s real processes: a KRaft broker from Maven
+ * jars, the built worker and service jars, requests through Kafka, answers over HTTP. Small on
+ * purpose: the reference fixture's tiny DINOv2, a dozen synthetic X-rays at 112x112, a linear
+ * head for a few epochs. The measured figures are printed ({@code [figure] ...}).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StackEndToEndTest {
+
+  private static final String API_KEY = "e2e-key";
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  static Path dir;
+  static Path store;
+  static byte[] image;
+  static UpProcess up;
+  static Kafka kafka;
+
+  @BeforeAll
+  static void up() throws Exception {
+    dir = Path.of("target", "stack-e2e").toAbsolutePath();
+    deleteRecursively(dir);
+    store = dir.resolve("store");
+    Path datasets = Files.createDirectories(dir.resolve("datasets"));
+    Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+    Path lungs = SyntheticDatasets.write(SyntheticDatasets.Kind.LUNG_XRAY,
+        new SyntheticDatasets.Options(12, 5, 112, false), datasets.resolve("lungs")).root();
+    try (Stream<Path> images = Files.list(lungs.resolve("CXR_png"))) {
+      image = Files.readAllBytes(images.sorted().findFirst().orElseThrow());
+    }
+    Files.copy(Path.of(System.getProperty("medlora.home"),
+        "model/src/test/resources/dinov2-reference/fixture_a/weights_meta.safetensors"), checkpoints.resolve("tiny.safetensors"));
+    long begin = System.nanoTime();
+    up = UpProcess.start(store, datasets, checkpoints, API_KEY, START_TIMEOUT);
+    figure("up: all three parts ready after %.1f s", seconds(begin));
+    kafka = new Kafka(up.bootstrap());
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (up != null) {
+      try {
+        List<ProcessHandle> parts = up.children();
+        assertEquals(3, parts.size(), "broker, worker and service");
+        long begin = System.nanoTime();
+        // 143: the JVM's exit code after SIGTERM, once its shutdown hook has stopped the parts.
+        assertEquals(143, up.stop(Duration.ofSeconds(90)), "up ends as a SIGTERM-ed JVM does");
+        figure("up: stopped all parts on SIGTERM in %.1f s", seconds(begin));
+        assertTrue(up.output().contains("medlora up: stopped"), up.output());
+        assertTrue(parts.stream().noneMatch(ProcessHandle::isAlive), "no part outlives up");
+      } finally {
+        up.close();
+      }
+    }
+  }
+
+  private static String request(String id, String task, int epochs) {
+    return "{\"request-id\": \"" + id + "\", \"task\": \"" + task + "\", \"kind\": \"segmentation\","
+        + " \"dataset\": {\"location\": \"lungs\", \"layout\": \"image-mask-folders\"},"
+        + " \"checkpoint\": \"tiny.safetensors\", \"method\": {\"kind\": \"linear\"},"
+        + " \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": " + epochs + ", \"image-size\": 112, \"batch-size\": 4}";
+  }
+
+  private static List<String> types(List<JobEvent> events) {
+    return events.stream().map(JobEvent::type).toList();
+  }
+
+  @Test
+  @Order(1)
+  void aRequestThroughKafkaIsTrainedAndServedWithinSecondsOfItsAnnouncement() throws Exception {
+    // Clients ask all along, as a hospital's would; the first answer marks when the model serves.
+    AtomicLong firstAnswer = new AtomicLong();
+    AtomicBoolean asking = new AtomicBoolean(true);
+    Thread client = new Thread(() -> {
+      while (asking.get() && firstAnswer.get() == 0) {
+        try {
+          if (segment("lungs").status() == 200) {
+            firstAnswer.set(System.currentTimeMillis());
+          }
+          Thread.sleep(50);
+        } catch (IOException | InterruptedException e) {
+          return;
+        }
+      }
+    });
+    client.start();
+    try {
+      kafka.send(Topics.TRAINING_REQUESTS, "e2e-1", request("e2e-1", "lungs", 2));
+      List<JobEvent> events = kafka.untilTerminal("e2e-1");
+      assertEquals(List.of("accepted", "progress", "progress", "completed"), types(events));
+      assertEquals("lungs/1", ((JobEvent.Completed) events.get(3)).modelPath());
+      client.join(Duration.ofSeconds(30).toMillis());
+    } finally {
+      asking.set(false);
+    }
+    ConsumerRecord<String, String> announcement = announcement("lungs", 1);
+    assertTrue(firstAnswer.get() > 0, "the service answered with the new model");
+    long delay = firstAnswer.get() - announcement.timestamp();
+    figure("announcement to first answer with lungs v1: %d ms", delay);
+    assertTrue(delay < 10_000, "served " + delay + " ms after the announcement");
+    Answer answer = segment("lungs");
+    assertEquals(new Answer(200, "1"), answer);
+  }
+
+  @Test
+  @Order(2)
+  void theSameRequestIdAgainIsAnsweredWithoutTraining() throws Exception {
+    int before = kafka.seen("e2e-1").size();
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-1", request("e2e-1", "lungs", 2));
+    List<JobEvent> again = kafka.untilTerminal("e2e-1", before);
+    assertEquals(List.of("completed"), types(again), "the stored model's completed event, nothing trained");
+    assertEquals("lungs/1", ((JobEvent.Completed) again.get(0)).modelPath());
+    assertEquals(List.of("1"), versions("lungs"), "no new version");
+  }
+
+  @Test
+  @Order(3)
+  void aPoisonMessageIsDeadLetteredAndTheNextRequestStillCompletes() throws Exception {
+    kafka.send(Topics.TRAINING_REQUESTS, "poison", "{not a request");
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-after-poison", request("e2e-after-poison", "lungs-b", 1));
+    assertInstanceOf(JobEvent.Completed.class, last(kafka.untilTerminal("e2e-after-poison")));
+    List<ConsumerRecord<String, String>> dead = kafka.all(Topics.TRAINING_REQUESTS_DLQ);
+    assertEquals(List.of("{not a request"), dead.stream().map(ConsumerRecord::value).toList(), "kept as received");
+    assertTrue(dead.get(0).headers().lastHeader("dead-letter-reason") != null, "with its reason");
+  }
+
+  @Test
+  @Order(4)
+  void aNewVersionSwapsInWhileClientsPostWithoutOneFailedRequest() throws Exception {
+    int clients = 4;
+    AtomicBoolean asking = new AtomicBoolean(true);
+    List<List<Answer>> answers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      List<Answer> mine = Collections.synchronizedList(new ArrayList<>());
+      answers.add(mine);
+      Thread t = new Thread(() -> {
+        try {
+          // Until told to stop, and then until this client has been answered by version 2.
+          while (asking.get() || mine.isEmpty() || !"2".equals(mine.get(mine.size() - 1).version())) {
+            mine.add(segment("lungs"));
+            if (!asking.get() && mine.size() > 10_000) {
+              return;
+            }
+          }
+        } catch (IOException | InterruptedException e) {
+          mine.add(new Answer(-1, e.toString()));
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    try {
+      kafka.send(Topics.TRAINING_REQUESTS, "e2e-2", request("e2e-2", "lungs", 2));
+      assertInstanceOf(JobEvent.Completed.class, last(kafka.untilTerminal("e2e-2")));
+    } finally {
+      asking.set(false);
+      for (Thread t : threads) {
+        t.join(Duration.ofSeconds(60).toMillis());
+      }
+    }
+    int total = 0;
+    for (List<Answer> mine : answers) {
+      total += mine.size();
+      assertTrue(mine.stream().allMatch(a -> a.status() == 200), "every request answered: " + mine);
+      List<String> versions = mine.stream().map(Answer::version).distinct().toList();
+      assertEquals(List.of("1", "2"), versions, "each client is answered by version 1, then by version 2 only");
+    }
+    figure("hot swap: %d requests from %d clients during training and swap, none failed", total, clients);
+  }
+
+  @Test
+  @Order(5)
+  void aWorkerKilledMidJobIsRestartedAndTheJobCompletesExactlyOnce() throws Exception {
+    // Long enough (about 0.05 s an epoch here) that the kill lands mid-job on a faster machine too.
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-kill", request("e2e-kill", "lungs-k", 150));
+    long deadline = System.nanoTime() + Kafka.JOB_TIMEOUT.toNanos();
+    while (kafka.seen("e2e-kill").stream().noneMatch(e -> e instanceof JobEvent.Progress)) {
+      assertTrue(System.nanoTime() < deadline, "the job started");
+      kafka.poll();
+    }
+    assertTrue(kafka.seen("e2e-kill").stream().noneMatch(StackEndToEndTest::terminal), "killed mid-job");
+    long killed = System.nanoTime();
+    up.child("trainer-worker").destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to Kafka
+    while (!up.output().contains("the trainer worker is ready again")) {
+      assertTrue(System.nanoTime() < deadline, "up restarted the worker:\n" + up.output());
+      Thread.sleep(100);
+    }
+    figure("worker SIGKILL to restarted worker ready: %.1f s", seconds(killed));
+    assertTrue(up.output().contains("the trainer worker exited with code 137"), up.output());
+    assertInstanceOf(JobEvent.Completed.class, last(kafka.untilTerminal("e2e-kill")));
+    figure("worker SIGKILL to the redelivered job's completed event: %.1f s", seconds(killed));
+    assertEquals(List.of("1"), versions("lungs-k"), "exactly one version");
+    long completed = kafka.all(Topics.TRAINING_EVENTS).stream()
+        .filter(r -> r.key().equals("e2e-kill"))
+        .filter(r -> terminal(MessageCodec.fromJson(r.value(), JobEvent.class)))
+        .count();
+    assertEquals(1, completed, "exactly one terminal event, the completed one");
+  }
+
+  @Test
+  @Order(6)
+  void submitFollowsARequestToItsEndAndExitsWithItsOutcome() throws Exception {
+    Path ok = Files.writeString(dir.resolve("submit-ok.json"), request("e2e-submit", "lungs-s", 2));
+    Cli.Result done = Cli.run("submit", "--request", ok.toString(), "--bootstrap", up.bootstrap());
+    assertEquals(0, done.exitCode(), done.output());
+    assertTrue(done.output().contains("accepted by a worker (attempt 1)\n"), done.output());
+    assertTrue(done.output().contains("train   [####################] epoch 2/2  train-loss "), "plain lines off a terminal");
+    assertTrue(done.output().contains("completed: published lungs-s version 1 (lungs-s/1 in the store)\n"), done.output());
+
+    Path missing = Files.writeString(dir.resolve("submit-missing.json"),
+        request("e2e-missing", "lungs-m", 2).replace("\"location\": \"lungs\"", "\"location\": \"no-such-data\""));
+    Cli.Result failed = Cli.run("submit", "--request", missing.toString(), "--bootstrap", up.bootstrap());
+    assertEquals(1, failed.exitCode(), failed.output());
+    assertTrue(failed.output().contains("failed: 'dataset.location' no-such-data does not exist"), failed.output());
+    assertTrue(failed.output().contains("\nhint: "), failed.output());
+  }
+
+  @Test
+  @Order(7)
+  void cancelStopsARunningJobAndSubmitExitsWithTwo() throws Exception {
+    Path longJob = Files.writeString(dir.resolve("submit-long.json"), request("e2e-cancel", "lungs-c", 1000));
+    Process submit = Cli.start("submit", "--request", longJob.toString(), "--bootstrap", up.bootstrap());
+    long deadline = System.nanoTime() + Kafka.JOB_TIMEOUT.toNanos();
+    while (kafka.seen("e2e-cancel").stream().noneMatch(e -> e instanceof JobEvent.Progress)) {
+      assertTrue(submit.isAlive(), () -> "submit ended early: " + output(submit));
+      assertTrue(System.nanoTime() < deadline, "the job started");
+      kafka.poll();
+    }
+    Cli.Result cancel = Cli.run("cancel", "e2e-cancel", "--bootstrap", up.bootstrap());
+    assertEquals(0, cancel.exitCode(), cancel.output());
+    String output = output(submit);
+    assertTrue(submit.waitFor(2, TimeUnit.MINUTES), output);
+    assertEquals(2, submit.exitValue(), output);
+    assertTrue(output.contains("\ncancelled: request e2e-cancel was cancelled: cancelled from the command line\n"), output);
+    assertEquals(List.of(), versions("lungs-c"), "nothing published");
+  }
+
+  @Test
+  @Order(8)
+  void upStartedAgainOnTheSameStoreKeepsTopicsOffsetsAndModels() throws Exception {
+    kafka.close();
+    assertEquals(143, up.stop(Duration.ofSeconds(90)), up.output());
+    up.close();
+    long begin = System.nanoTime();
+    up = UpProcess.start(store, dir.resolve("datasets"), dir.resolve("checkpoints"), API_KEY, START_TIMEOUT);
+    figure("up again on the same store: ready after %.1f s", seconds(begin));
+    kafka = new Kafka(up.bootstrap());
+    // The service read the compacted model-published topic kept by the broker.
+    assertEquals(new Answer(200, "2"), segment("lungs"));
+    // The worker's committed offsets: nothing is trained again; a known request id is answered.
+    kafka.send(Topics.TRAINING_REQUESTS, "e2e-1", request("e2e-1", "lungs", 2));
+    assertEquals(List.of("completed"), types(kafka.untilTerminal("e2e-1")));
+    assertEquals(List.of("1", "2"), versions("lungs"));
+  }
+
+  private static String output(Process p) {
+    try {
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private static boolean terminal(JobEvent e) {
+    return e instanceof JobEvent.Completed || e instanceof JobEvent.Failed || e instanceof JobEvent.Cancelled;
+  }
+
+  private static JobEvent last(List<JobEvent> events) {
+    return events.get(events.size() - 1);
+  }
+
+  /** The announcement of {@code task} version {@code version} on model-published. */
+  private static ConsumerRecord<String, String> announcement(String task, int version) {
+    return kafka.all(Topics.MODEL_PUBLISHED).stream()
+        .filter(r -> {
+          ModelPublished p = MessageCodec.fromJson(r.value(), ModelPublished.class);
+          return p.task().equals(task) && p.version() == version;
+        })
+        .findFirst().orElseThrow(() -> new AssertionError("no announcement of " + task + " v" + version));
+  }
+
+  /** The published versions of {@code task} in the store, sorted. */
+  static List<String> versions(String task) throws IOException {
+    Path dir = store.resolve(task);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("[1-9][0-9]*"))
+          .sorted(Comparator.comparingInt(Integer::parseInt)).toList();
+    }
+  }
+
+  record Answer(int status, String version) {}
+
+  static Answer segment(String task) throws IOException, InterruptedException {
+    HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + up.port + "/v1/models/" + task + "/segment"))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-API-Key", API_KEY)
+        .header("Content-Type", "image/png")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+        .build();
+    HttpResponse<byte[]> response = HTTP.send(post, HttpResponse.BodyHandlers.ofByteArray());
+    return new Answer(response.statusCode(), response.headers().firstValue("Medlora-Model-Version").orElse(null));
+  }
+
+  static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+
+  static void figure(String format, Object... args) {
+    System.out.println("[figure] " + String.format(Locale.ROOT, format, args));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
