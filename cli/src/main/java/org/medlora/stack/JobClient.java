@@ -114,7 +114,7 @@ public final class JobClient implements AutoCloseable {
         }
         JobEvent event = MessageCodec.fromJson(r.value(), JobEvent.class);
         onEvent.accept(event);
-        if (isTerminal(event)) {
+        if (event.terminal()) {
           return event;
         }
       }
@@ -122,10 +122,6 @@ public final class JobClient implements AutoCloseable {
     throw new IllegalStateException("no terminal event for " + requestId + " within " + timeout.toMinutes()
         + " minutes; check that a worker runs (bin/medlora up; logs under <store>/.medlora/logs), or stop the"
         + " job with bin/medlora cancel " + requestId);
-  }
-
-  public static boolean isTerminal(JobEvent event) {
-    return event instanceof JobEvent.Completed || event instanceof JobEvent.Failed || event instanceof JobEvent.Cancelled;
   }
 
   @Override

@@ -187,12 +187,6 @@ public final class LocalStack implements AutoCloseable {
     return config.bootstrapServers();
   }
 
-  /** A part's running process, e.g. to watch or signal it. */
-  public Optional<ProcessHandle> process(Part part) {
-    Supervisor s = parts.get(part);
-    return s == null ? Optional.empty() : s.process();
-  }
-
   private void awaitReady(Supervisor s, long begin) throws InterruptedException {
     if (!s.awaitReady(START_TIMEOUT)) {
       throw new IllegalStateException("the " + s.part().title() + " was not ready within " + START_TIMEOUT.toMinutes()

@@ -45,6 +45,11 @@ public sealed interface JobEvent
   @JsonProperty("type")
   String type();
 
+  /** True for the events that end an attempt: completed, failed and cancelled. */
+  default boolean terminal() {
+    return this instanceof Completed || this instanceof Failed || this instanceof Cancelled;
+  }
+
   /**
    * The trainer took the request on.
    *

@@ -173,15 +173,6 @@ public record TrainingRequest(
         DEFAULT_POOLING, DecoderSpec.DEFAULT, DEFAULT_SEED);
   }
 
-  /** This request reading its data set and checkpoint at other paths, e.g. resolved ones. */
-  public TrainingRequest withPaths(String datasetLocation, String checkpoint) {
-    DatasetSpec moved = new DatasetSpec(datasetLocation, dataset.layout(),
-        dataset.validationFraction(), dataset.splitSeed(), dataset.maxSkippedFraction());
-    return new TrainingRequest(schemaVersion, requestId, task, kind, classNames, moved, checkpoint,
-        method, optimizer, epochs, batchSize, imageSize, augmentation, classWeighting, diceLoss,
-        pooling, decoder, seed);
-  }
-
   /**
    * Returns {@code requestId} if it is a valid request id, else throws. Exposed because the id is
    * also a Kafka key and may name a working directory.

@@ -253,13 +253,4 @@ class TrainingRequestTest {
     assertEquals("task must be 1 to 64 characters of a-z, 0-9 and '-', got \"Lungs\"",
         refusal(b::build));
   }
-
-  @Test
-  void withPathsChangesThePathsAndNothingElse() {
-    TrainingRequest r = Messages.classification();
-    TrainingRequest moved = r.withPaths("/srv/data/chest_xray", "/srv/models/dinov2-base.safetensors");
-    assertEquals("/srv/data/chest_xray", moved.dataset().location());
-    assertEquals("/srv/models/dinov2-base.safetensors", moved.checkpoint());
-    assertEquals(r, moved.withPaths(r.dataset().location(), r.checkpoint()), "every other field kept");
-  }
 }

@@ -18,14 +18,14 @@ import java.util.Arrays;
  * the image upright.
  */
 enum ExifOrientation {
-  NORMAL(false),
-  MIRROR_HORIZONTAL(false),
-  ROTATE_180(false),
-  MIRROR_VERTICAL(false),
-  TRANSPOSE(true),
-  ROTATE_90_CLOCKWISE(true),
-  TRANSVERSE(true),
-  ROTATE_270_CLOCKWISE(true);
+  NORMAL,
+  MIRROR_HORIZONTAL,
+  ROTATE_180,
+  MIRROR_VERTICAL,
+  TRANSPOSE,
+  ROTATE_90_CLOCKWISE,
+  TRANSVERSE,
+  ROTATE_270_CLOCKWISE;
 
   private static final int SOS = 0xda;
   private static final int EOI = 0xd9;
@@ -34,16 +34,9 @@ enum ExifOrientation {
   private static final int TYPE_SHORT = 3;
   private static final byte[] EXIF_HEADER = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
 
-  /** True if the displayed image is the stored one with width and height exchanged. */
-  private final boolean swapsAxes;
-
-  ExifOrientation(boolean swapsAxes) {
-    this.swapsAxes = swapsAxes;
-  }
-
-  /** True if the displayed image is the stored one with width and height exchanged. */
+  /** True if the displayed image is the stored one with width and height exchanged (values 5-8). */
   boolean swapsAxes() {
-    return swapsAxes;
+    return ordinal() >= TRANSPOSE.ordinal();
   }
 
   /** The orientation declared in a JPEG's bytes; NORMAL if none can be read. */
@@ -109,8 +102,8 @@ enum ExifOrientation {
     }
     int w = image.width();
     int h = image.height();
-    int outW = swapsAxes ? h : w;
-    int outH = swapsAxes ? w : h;
+    int outW = swapsAxes() ? h : w;
+    int outH = swapsAxes() ? w : h;
     float[] in = image.samplesView();
     float[] out = new float[in.length];
     int plane = w * h;

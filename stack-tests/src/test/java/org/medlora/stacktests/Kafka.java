@@ -3,8 +3,10 @@ package org.medlora.stacktests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,7 +59,7 @@ final class Kafka implements AutoCloseable {
       List<JobEvent> seen = all.subList(Math.min(from, all.size()), all.size());
       for (int i = 0; i < seen.size(); i++) {
         JobEvent e = seen.get(i);
-        if (e instanceof JobEvent.Completed || e instanceof JobEvent.Failed || e instanceof JobEvent.Cancelled) {
+        if (e.terminal()) {
           return seen.subList(0, i + 1);
         }
       }
@@ -99,6 +101,27 @@ final class Kafka implements AutoCloseable {
   }
 
   /** A consumer without a group: reads assigned partitions, commits nothing. */
+  /**
+   * {@code group}'s committed offsets on {@code topic}'s partitions that hold records, by
+   * partition; a partition without a commit maps to -1. Read without joining the group.
+   */
+  Map<Integer, Long> committed(String group, String topic) {
+    Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = partitions(c, topic);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      var commits = c.committed(new HashSet<>(partitions));
+      Map<Integer, Long> out = new TreeMap<>();
+      for (TopicPartition p : partitions) {
+        if (end.get(p) > 0) {
+          out.put(p.partition(), commits.get(p) == null ? -1 : commits.get(p).offset());
+        }
+      }
+      return out;
+    }
+  }
+
   private KafkaConsumer<String, String> consumer() {
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);

@@ -22,16 +22,14 @@ final class UpProcess implements AutoCloseable {
 
   final int port;
   final int kafkaPort;
-  final int workerPort;
   final Path output;
   private final Process process;
 
-  private UpProcess(Process process, Path output, int port, int kafkaPort, int workerPort) {
+  private UpProcess(Process process, Path output, int port, int kafkaPort) {
     this.process = process;
     this.output = output;
     this.port = port;
     this.kafkaPort = kafkaPort;
-    this.workerPort = workerPort;
   }
 
   /** Starts {@code up} and returns once it says all parts are ready. */
@@ -51,7 +49,7 @@ final class UpProcess implements AutoCloseable {
         "--api-key", apiKey);
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
-    UpProcess up = new UpProcess(process, output, port, kafkaPort, workerPort);
+    UpProcess up = new UpProcess(process, output, port, kafkaPort);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!up.output().contains(READY)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {

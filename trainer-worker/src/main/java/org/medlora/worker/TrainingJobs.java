@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -86,12 +87,12 @@ public class TrainingJobs {
             "cancelled before it started: " + cancellations.reason(id.requestId())));
         return;
       }
-      TrainingRequest confined = request.withPaths(
-          RequestPath.DATASET.resolve(config.worker().datasetRoot(), request.dataset().location()).toString(),
-          RequestPath.CHECKPOINT.resolve(config.worker().checkpointRoot(), request.checkpoint()).toString());
+      // The run reads the resolved paths; the manifest keeps the request as sent, roots unnamed.
+      Path dataset = RequestPath.DATASET.resolve(config.worker().datasetRoot(), request.dataset().location());
+      Path checkpoint = RequestPath.CHECKPOINT.resolve(config.worker().checkpointRoot(), request.checkpoint());
       events.send(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), 1));
-      TrainingRun.Outcome outcome =
-          new TrainingRun(confined, store, progress(id), () -> cancellations.isCancelled(id.requestId())).run();
+      TrainingRun.Outcome outcome = new TrainingRun(request, dataset, checkpoint, store, progress(id),
+          () -> cancellations.isCancelled(id.requestId())).run();
       PublishedModel published = outcome.published();
       events.send(JobEvent.Completed.of(id.requestId(), Instant.now(), published.manifest()));
       events.send(ModelPublished.of(published.manifest(), Instant.now(), id.requestId()));

@@ -40,8 +40,9 @@ import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.Topics;
-import org.medlora.synth.SyntheticDatasets;
+import org.medlora.contracts.TrainingRequest;
 import org.medlora.store.ModelStore;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.testing.ReferenceFixture;
 import org.medlora.testing.SyntheticTasks;
 import org.medlora.testsupport.KafkaBrokerResource;
@@ -135,6 +136,10 @@ class TrainingWorkerTest {
     assertEquals(List.of("accepted", "progress", "progress", "progress", "completed"), types(seen));
     JobEvent.Completed done = (JobEvent.Completed) seen.get(4);
     assertEquals("it-lungs/1", done.modelPath());
+    assertEquals(MessageCodec.fromJson(request("it-lungs-1", "it-lungs",
+            "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 3"),
+            TrainingRequest.class), done.manifest().training(),
+        "the manifest keeps the request as sent: relative paths, the worker's roots unnamed");
 
     ConsumerRecord<String, String> announcement = clients.first(Topics.MODEL_PUBLISHED, Duration.ofSeconds(30));
     assertEquals("it-lungs", announcement.key(), "announcements are keyed by task");

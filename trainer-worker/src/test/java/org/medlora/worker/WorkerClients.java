@@ -76,7 +76,7 @@ final class WorkerClients implements AutoCloseable {
   /** This request's events, up to and including its terminal one. */
   List<JobEvent> untilTerminal(String requestId) {
     return until(requestId,
-        e -> e instanceof JobEvent.Completed || e instanceof JobEvent.Failed || e instanceof JobEvent.Cancelled);
+        JobEvent::terminal);
   }
 
   /** This request's events, up to and including the first that {@code last} accepts. */

@@ -6,11 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.medlora.contracts.ModelKind;
 import org.medlora.data.Sample;
 import org.medlora.data.Split;
@@ -39,18 +37,25 @@ final class CachedFeatures implements PhaseData, AutoCloseable {
   private final NDManager manager = NDManager.newBaseManager();
   private final BackboneWithHead net;
   private final Evaluator evaluator;
+  private final Batches batches;
   private final int batchSize;
-  private final long seed;
+  private final List<Sample> trainSamples;
+  /** Each training sample's row in {@code train}. */
+  private final Map<Sample, Integer> rows = new HashMap<>();
   private final Features train;
   private final Features validation;
 
   /** Runs the frozen backbone once over both splits; stops between batches when cancelled. */
   CachedFeatures(BackboneWithHead net, Batches batches, Evaluator evaluator, Split split, ModelKind kind,
-      int batchSize, long seed, Cancellation cancellation) throws IOException {
+      int batchSize, Cancellation cancellation) throws IOException {
     this.net = net;
     this.evaluator = evaluator;
+    this.batches = batches;
     this.batchSize = batchSize;
-    this.seed = seed;
+    this.trainSamples = split.train();
+    for (int i = 0; i < trainSamples.size(); i++) {
+      rows.put(trainSamples.get(i), i);
+    }
     try {
       this.train = features(batches, split.train(), kind, cancellation);
       this.validation = features(batches, split.validation(), kind, cancellation);
@@ -60,28 +65,18 @@ final class CachedFeatures implements PhaseData, AutoCloseable {
     }
   }
 
-  /** Optimizer steps per epoch. */
-  int stepsPerEpoch() {
-    return (int) ((train.size() + batchSize - 1) / batchSize);
-  }
-
+  /** The epoch's shuffled batches, as images would be ({@link Batches#shuffled}), as feature rows. */
   @Override
   public List<StepLoader> epoch(int epoch) {
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < train.size(); i++) {
-      order.add(i);
-    }
-    Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-    List<StepLoader> steps = new ArrayList<>();
-    for (int start = 0; start < order.size(); start += batchSize) {
-      long[] part = order.subList(start, Math.min(order.size(), start + batchSize)).stream()
-          .mapToLong(Integer::longValue).toArray();
-      steps.add(m -> {
-        NDArray index = m.create(part);
-        return new Step(train.inputs(index), train.targets().get(index), part.length);
-      });
-    }
-    return steps;
+    return batches.shuffled(trainSamples, epoch).stream()
+        .<StepLoader>map(group -> {
+          long[] part = group.stream().mapToLong(rows::get).toArray();
+          return m -> {
+            NDArray index = m.create(part);
+            return new Step(train.inputs(index), train.targets().get(index), part.length);
+          };
+        })
+        .toList();
   }
 
   @Override

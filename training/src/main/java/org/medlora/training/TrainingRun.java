@@ -70,13 +70,27 @@ public final class TrainingRun {
   public record Outcome(PublishedModel published, Map<String, Double> metrics, List<String> problems) {}
 
   private final TrainingRequest request;
+  private final Path datasetLocation;
+  private final Path checkpointFile;
   private final ModelStore store;
   private final Listener listener;
   private final Cancellation cancellation;
   private final List<String> problems = new ArrayList<>();
 
+  /** Reads the data set and checkpoint at the paths the request names. */
   public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
+    this(request, Path.of(request.dataset().location()), Path.of(request.checkpoint()), store, listener, cancelled);
+  }
+
+  /**
+   * Reads the data set and checkpoint at {@code dataset} and {@code checkpoint}, e.g. where the
+   * worker resolved the request's paths under its roots; the manifest records the request as sent.
+   */
+  public TrainingRun(TrainingRequest request, Path dataset, Path checkpoint, ModelStore store, Listener listener,
+      BooleanSupplier cancelled) {
     this.request = request;
+    this.datasetLocation = dataset;
+    this.checkpointFile = checkpoint;
     this.store = store;
     this.listener = listener;
     this.cancellation = new Cancellation(request.requestId(), cancelled);
@@ -90,7 +104,7 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) request.seed());
     ModelKind kind = request.kind();
     var dataSpec = request.dataset();
-    Dataset dataset = DatasetReader.read(Path.of(dataSpec.location()), dataSpec.layout(), kind)
+    Dataset dataset = DatasetReader.read(datasetLocation, dataSpec.layout(), kind)
         .requireSkippedAtMost(dataSpec.maxSkippedFraction());
     if (!dataset.skipped().isEmpty()) {
       problem(dataset.skippedSummary()); // one line, not one per file
@@ -102,7 +116,7 @@ public final class TrainingRun {
       throw new IllegalArgumentException("the dataset at " + dataSpec.location() + " has " + dataset.samples().size()
           + " usable samples: too few for a " + dataSpec.validationFraction() + " validation split");
     }
-    DinoV2Checkpoint checkpoint = DinoV2Checkpoint.load(Path.of(request.checkpoint()));
+    DinoV2Checkpoint checkpoint = DinoV2Checkpoint.load(checkpointFile);
     checkpoint.notes().forEach(this::problem);
     MethodKind method = request.method().kind();
     int size = request.imageSize();
@@ -154,7 +168,7 @@ public final class TrainingRun {
               ? Predictor.classifier(backbone, (ClassificationHead) head)
               : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
-          Path.of(request.checkpoint()).getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
+          checkpointFile.getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
           request, all,
           new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
               dataset.skipped().size(), dataset.skippedSummary()),
@@ -166,25 +180,25 @@ public final class TrainingRun {
   /** LoRA or full fine-tuning: augmented images through the whole network, every epoch. */
   private Map<String, Double> trainEndToEnd(BackboneWithHead net, Batches batches, Evaluator evaluator,
       TaskLoss loss, Split split) throws IOException {
-    int steps = batches.inOrder(split.train()).size();
-    Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
-        steps * request.optimizer().warmupEpochs());
     PhaseData data = new ImageBatches(net, batches, evaluator, split);
-    return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer, request.epochs(), data, "train-loss"),
-        optimizerHint());
+    return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer(batches, split), request.epochs(), data,
+        "train-loss"), optimizerHint());
   }
 
   /** The linear probe: the head alone, on the frozen backbone's features cached once. */
   private Map<String, Double> trainLinearProbe(BackboneWithHead net, Batches batches, Evaluator evaluator,
       TaskLoss loss, Split split) throws IOException {
     try (CachedFeatures data = new CachedFeatures(net, batches, evaluator, split, request.kind(),
-        request.batchSize(), request.seed(), cancellation)) {
-      int steps = data.stepsPerEpoch();
-      Optimizer optimizer = Optimizers.of(request.optimizer(), steps * request.epochs(),
-          steps * request.optimizer().warmupEpochs());
-      return runPhase(new PhaseRunner.Phase("train", net.head(), loss, optimizer, request.epochs(), data,
-          "train-loss"), optimizerHint());
+        request.batchSize(), cancellation)) {
+      return runPhase(new PhaseRunner.Phase("train", net.head(), loss, optimizer(batches, split), request.epochs(),
+          data, "train-loss"), optimizerHint());
     }
+  }
+
+  /** The request's optimizer, its schedule stepped once per training batch. */
+  private Optimizer optimizer(Batches batches, Split split) {
+    int steps = batches.inOrder(split.train()).size();
+    return Optimizers.of(request.optimizer(), steps * request.epochs(), steps * request.optimizer().warmupEpochs());
   }
 
   /**

@@ -49,11 +49,9 @@ public class BodyLimitHandler {
       rc.next();
       return;
     }
-    Problem problem = Problem.of("image-too-large", "Image too large", 413,
-            "the request body is " + declared + " bytes, above the service's limit of "
-                + limit.asLongValue() + " bytes; send an image of at most "
-                + config.images().maxBytes() + " bytes", rc.request().path())
-        .with("max-bytes", config.images().maxBytes());
+    Problem problem = Problem.imageTooLarge("the request body is " + declared + " bytes, above the service's limit of "
+        + limit.asLongValue() + " bytes; send an image of at most " + config.images().maxBytes() + " bytes",
+        rc.request().path(), config.images());
     String body;
     try {
       body = json.writeValueAsString(problem);

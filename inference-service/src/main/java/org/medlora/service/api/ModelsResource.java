@@ -293,9 +293,8 @@ public class ModelsResource {
     }
     long size = image.size();
     if (size > config.images().maxBytes()) {
-      throw new ProblemException(Problem.of("image-too-large", "Image too large", 413,
-          "the part 'image' is " + size + " bytes, above the limit of "
-              + config.images().maxBytes() + " bytes", null));
+      throw new ProblemException(Problem.imageTooLarge("the part 'image' is " + size + " bytes, above the limit of "
+          + config.images().maxBytes() + " bytes", null, config.images()));
     }
     return Files.readAllBytes(image.uploadedFile());
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.medlora.service.config.MedloraConfig;
 
 /**
  * An RFC 9457 problem detail, sent as {@code application/problem+json} for every error.
@@ -34,6 +35,13 @@ public record Problem(String type, String title, int status, String detail, Stri
   /** A problem of a kind this service defines. */
   public static Problem of(String name, String title, int status, String detail, String instance) {
     return new Problem(TYPE_PREFIX + name, title, status, detail, instance, Map.of());
+  }
+
+  /** An image above the service's limits (413), naming both so the client knows what fits. */
+  public static Problem imageTooLarge(String detail, String instance, MedloraConfig.Images limits) {
+    return of("image-too-large", "Image too large", 413, detail, instance)
+        .with("max-bytes", limits.maxBytes())
+        .with("max-pixels", limits.maxPixels());
   }
 
   /** A plain HTTP error: type about:blank, title the status's reason phrase. */

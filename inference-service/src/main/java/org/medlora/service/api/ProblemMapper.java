@@ -129,10 +129,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           u.getMessage(), instance).with("accepted", List.of("image/png", "image/jpeg"));
       case CORRUPT -> Problem.of("corrupt-image", "Undecodable image", 400, u.getMessage(),
           instance);
-      case TOO_LARGE -> Problem.of("image-too-large", "Image too large", 413, u.getMessage(),
-              instance)
-          .with("max-bytes", config.images().maxBytes())
-          .with("max-pixels", config.images().maxPixels());
+      case TOO_LARGE -> Problem.imageTooLarge(u.getMessage(), instance, config.images());
     };
   }
 

@@ -63,11 +63,6 @@ public class OrtRuntime {
     return env;
   }
 
-  /** True when sessions run on the CUDA execution provider. */
-  public boolean cuda() {
-    return cuda;
-  }
-
   /** The provider every session of this process is opened on. */
   public ExecutionProvider executionProvider() {
     return cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
