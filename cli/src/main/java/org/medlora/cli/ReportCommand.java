@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
       "ground truth (fig3-*) and the linear head against the decoder (fig4-*) as PNG; and index.html,",
       "which shows it all offline. The newest version of each method counts. The example figures run",
       "the exported models in ONNX Runtime on validation images, found as the requests name them",
-      "under --data-root (and the checkpoint under --checkpoint-root for fig4)."
+      "under --dataset-root (and the checkpoint under --checkpoint-root for fig4)."
     })
 final class ReportCommand implements Callable<Integer> {
 

@@ -17,9 +17,9 @@ final class ReportOptions {
       description = "Folder for index.html, the tables (Markdown, CSV) and the figures (PNG).")
   Path out;
 
-  @Option(names = "--data-root", defaultValue = ".", paramLabel = "DIR",
+  @Option(names = "--dataset-root", defaultValue = ".", paramLabel = "DIR",
       description = "Where the requests' dataset.location is, for the example figures (default: the current folder).")
-  Path dataRoot;
+  Path datasetRoot;
 
   @Option(names = "--checkpoint-root", defaultValue = ".", paramLabel = "DIR",
       description = "Where the requests' checkpoint is, for the head-versus-decoder figure (default: the current folder).")
@@ -34,6 +34,6 @@ final class ReportOptions {
       throw new IllegalArgumentException("--examples must be at least 1, got " + examples);
     }
     return ComparisonReport.write(new ModelStore(store), tasks, out,
-        new ComparisonReport.Inputs(dataRoot, checkpointRoot, examples), log);
+        new ComparisonReport.Inputs(datasetRoot, checkpointRoot, examples), log);
   }
 }

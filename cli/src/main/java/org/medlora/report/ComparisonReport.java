@@ -19,11 +19,11 @@ public final class ComparisonReport {
   /**
    * Where the example figures find what the training requests name, as a worker's roots do.
    *
-   * @param dataRoot folder the requests' {@code dataset.location}s are relative to
+   * @param datasetRoot folder the requests' {@code dataset.location}s are relative to
    * @param checkpointRoot folder the requests' {@code checkpoint}s are relative to
    * @param examples validation images per example figure
    */
-  public record Inputs(Path dataRoot, Path checkpointRoot, int examples) {}
+  public record Inputs(Path datasetRoot, Path checkpointRoot, int examples) {}
 
   private ComparisonReport() {}
 
@@ -37,7 +37,7 @@ public final class ComparisonReport {
       throws IOException, ExportParityException {
     System.setProperty("java.awt.headless", "true"); // charts and images are drawn off-screen
     Files.createDirectories(out);
-    Examples examples = new Examples(store, inputs.dataRoot(), inputs.checkpointRoot(), inputs.examples());
+    Examples examples = new Examples(store, inputs.datasetRoot(), inputs.checkpointRoot(), inputs.examples());
     List<IndexPage.Section> sections = new ArrayList<>();
     for (String task : tasks) {
       TaskComparison t = TaskComparison.read(store, task);

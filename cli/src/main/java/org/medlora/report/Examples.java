@@ -37,19 +37,19 @@ import org.medlora.store.PublishedModel;
 final class Examples {
 
   private final ModelStore store;
-  private final Path dataRoot;
+  private final Path datasetRoot;
   private final Path checkpointRoot;
   private final int count;
   private final ExampleLoader loader = new ExampleLoader();
 
   /**
-   * @param dataRoot where requests' {@code dataset.location}s are resolved
+   * @param datasetRoot where requests' {@code dataset.location}s are resolved
    * @param checkpointRoot where requests' {@code checkpoint}s are resolved
    * @param count how many validation images each figure shows
    */
-  Examples(ModelStore store, Path dataRoot, Path checkpointRoot, int count) {
+  Examples(ModelStore store, Path datasetRoot, Path checkpointRoot, int count) {
     this.store = store;
-    this.dataRoot = dataRoot;
+    this.datasetRoot = datasetRoot;
     this.checkpointRoot = checkpointRoot;
     this.count = count;
   }
@@ -126,9 +126,9 @@ final class Examples {
   private List<Sample> validationSamples(TaskComparison t, List<String> notes, String figure) throws IOException {
     TrainingRequest request = t.versions().get(t.versions().size() - 1).training();
     var data = request.dataset();
-    Path location = dataRoot.resolve(data.location());
+    Path location = datasetRoot.resolve(data.location());
     if (!Files.isDirectory(location)) {
-      notes.add(figure + " is left out: the data set " + location + " is not there (pass --data-root)");
+      notes.add(figure + " is left out: the data set " + location + " is not there (pass --dataset-root)");
       return null;
     }
     List<Sample> samples = DatasetReader.read(location, data.layout(), request.kind()).samples();
