@@ -72,18 +72,19 @@ final class SweepCommand implements Callable<Integer> {
       TrainingRequest derived = MessageCodec.fromJson(line, TrainingRequest.class);
       Optional<ModelManifest> done = trained(store, derived);
       if (done.isPresent()) {
-        out.println(method + ": " + derived.requestId() + " is already version " + done.get().version() + " of "
+        view.println(method + ": " + derived.requestId() + " is already version " + done.get().version() + " of "
             + derived.task() + "; not trained again");
         continue;
       }
-      out.println(method + ": training " + derived.requestId());
+      view.println(method + ": training " + derived.requestId());
       if (!trainOne(derived, line, store, view)) {
         failed.add(derived.requestId());
       }
     }
+    view.println("writing the report of " + parsed.task() + " to " + report.out);
     report.write(List.of(parsed.task()), out);
     if (!failed.isEmpty()) {
-      out.println("failed or cancelled: " + String.join(", ", failed) + "; run the sweep again to retry them");
+      view.println("failed or cancelled: " + String.join(", ", failed) + "; run the sweep again to retry them");
       return 1;
     }
     return 0;

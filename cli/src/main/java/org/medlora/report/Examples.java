@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -122,9 +123,10 @@ final class Examples {
     return t.rows().stream().anyMatch(r -> r.decoder() && r.version() == m.version());
   }
 
-  /** The first validation images of the newest version's request, or null with a note. */
+  /** The first validation images of the newest compared version's request, or null with a note. */
   private List<Sample> validationSamples(TaskComparison t, List<String> notes, String figure) throws IOException {
-    TrainingRequest request = t.versions().get(t.versions().size() - 1).training();
+    TrainingRequest request =
+        t.versions().stream().max(Comparator.comparingInt(ModelManifest::version)).orElseThrow().training();
     var data = request.dataset();
     Path location = datasetRoot.resolve(data.location());
     if (!Files.isDirectory(location)) {

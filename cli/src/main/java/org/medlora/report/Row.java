@@ -16,7 +16,7 @@ import org.medlora.contracts.MethodKind;
  * @param rank the LoRA rank; null for the other methods
  * @param decoder whether this row is the decoder's
  * @param trainableParams the parameters this row's phase trained: backbone part and head, or the
- *     decoder's own
+ *     decoder's own; 0 when the manifest does not record it
  * @param metrics the phase's final validation metrics, and the test set's ({@code test-*}) for
  *     the model as published, under the manifest's names
  * @param secondsPerEpoch the phase's mean epoch time

@@ -19,8 +19,11 @@ import org.medlora.data.Example;
  * One picture of an example figure: the image as the model saw it (its input, un-normalized),
  * with classes drawn over it or a caption; and the grid that lays the pictures out with a header
  * over each column and a legend under them.
+ *
+ * @param caption a class name written over the picture, or null
+ * @param frame the caption's colour and frame, or null without a caption
  */
-record Tile(BufferedImage picture) {
+record Tile(BufferedImage picture, String caption, Color frame) {
 
   private static final int SIZE = 192;
   private static final int HEADER = 28;
@@ -36,18 +39,18 @@ record Tile(BufferedImage picture) {
   };
 
   static Tile image(Example e, PreprocessingSpec pre) {
-    return new Tile(input(e, pre));
+    return new Tile(input(e, pre), null, null);
   }
 
   /** The example's own mask over it, or its class as a caption. */
   static Tile truth(Example e, PreprocessingSpec pre, List<String> classNames) {
-    return e.mask() != null ? new Tile(overlay(input(e, pre), e.mask()))
-        : new Tile(captioned(input(e, pre), classNames.get(e.label()), Color.WHITE));
+    return e.mask() != null ? new Tile(overlay(input(e, pre), e.mask()), null, null)
+        : new Tile(input(e, pre), classNames.get(e.label()), Color.WHITE);
   }
 
   /** A predicted mask over the image, both at the model's input size. */
   static Tile mask(Example e, PreprocessingSpec pre, byte[] mask) {
-    return new Tile(overlay(input(e, pre), mask));
+    return new Tile(overlay(input(e, pre), mask), null, null);
   }
 
   /** The predicted class and its probability, green when it is the example's class, red when not. */
@@ -57,7 +60,7 @@ record Tile(BufferedImage picture) {
       best = probabilities[c] > probabilities[best] ? c : best;
     }
     String caption = String.format(Locale.ROOT, "%s %.2f", classNames.get(best), probabilities[best]);
-    return new Tile(captioned(input(e, pre), caption, best == e.label() ? new Color(60, 200, 90) : new Color(235, 60, 60)));
+    return new Tile(input(e, pre), caption, best == e.label() ? new Color(60, 200, 90) : new Color(235, 60, 60));
   }
 
   /** The foreground classes with their colours, e.g. {@code lung (red)}. */
@@ -89,7 +92,7 @@ record Tile(BufferedImage picture) {
       g.setColor(Color.BLACK);
       g.drawString(headers.get(c), c * SIZE + 6, HEADER - 9);
       for (int r = 0; r < rows; r++) {
-        g.drawImage(columns.get(c).get(r).picture(), c * SIZE, HEADER + r * SIZE, SIZE, SIZE, null);
+        columns.get(c).get(r).draw(g, c * SIZE, HEADER + r * SIZE);
       }
     }
     g.dispose();
@@ -135,18 +138,21 @@ record Tile(BufferedImage picture) {
     return Math.round(under * (1 - OPACITY) + over * OPACITY);
   }
 
-  private static BufferedImage captioned(BufferedImage base, String caption, Color colour) {
-    Graphics2D g = base.createGraphics();
-    int band = Math.max(12, base.getHeight() / 7);
+  /** Draws this tile scaled to {@code SIZE}, its caption on a dark band and its frame over it. */
+  private void draw(Graphics2D g, int x, int y) {
+    g.drawImage(picture, x, y, SIZE, SIZE, null);
+    if (caption == null) {
+      return;
+    }
+    int band = 22;
     g.setColor(new Color(0, 0, 0, 170));
-    g.fillRect(0, base.getHeight() - band, base.getWidth(), band);
-    g.setColor(colour);
-    g.setStroke(new BasicStroke(Math.max(2, base.getWidth() / 40f)));
-    g.drawRect(0, 0, base.getWidth() - 1, base.getHeight() - 1);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(9, band - 4)));
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.drawString(caption, 3, base.getHeight() - 3);
-    g.dispose();
-    return base;
+    g.fillRect(x, y + SIZE - band, SIZE, band);
+    g.setColor(frame);
+    g.setStroke(new BasicStroke(3));
+    g.drawRect(x + 1, y + 1, SIZE - 3, SIZE - 3);
+    Font font = g.getFont();
+    g.setFont(font.deriveFont(Font.BOLD, 14f));
+    g.drawString(caption, x + 6, y + SIZE - 6);
+    g.setFont(font);
   }
 }
