@@ -61,8 +61,9 @@ final class SweepCommand implements Callable<Integer> {
     if (!Files.isRegularFile(request)) {
       throw new IllegalArgumentException(request + " is not a file; pass the base training request's JSON file");
     }
-    ObjectNode base = (ObjectNode) JSON.readTree(Files.readString(request));
-    TrainingRequest parsed = MessageCodec.fromJson(JSON.writeValueAsString(base), TrainingRequest.class);
+    String json = Files.readString(request);
+    TrainingRequest parsed = MessageCodec.fromJson(json, TrainingRequest.class); // says what is wrong with it
+    ObjectNode base = (ObjectNode) JSON.readTree(json);
     PrintWriter out = spec.commandLine().getOut();
     ProgressView view = new ProgressView(out, System.console() != null);
     ModelStore store = new ModelStore(report.store);

@@ -13,17 +13,13 @@ import picocli.CommandLine.TypeConversionException;
  */
 record SweepMethod(MethodKind kind, int rank) {
 
-  /** The request id of this method's request: the base id and the method, so a re-run finds it. */
-  String requestId(String baseId) {
-    return baseId + "-" + (kind == MethodKind.LORA ? "lora-r" + rank : kind.jsonName());
-  }
-
   /**
-   * Makes {@code request} (a copy of the base request's JSON) this method's: its id and method
-   * kind, and the rank for LoRA; the base's other method settings (alpha, targets) stay.
+   * Makes {@code request} (a copy of the base request's JSON) this method's: its id (the base id
+   * and the method, so a re-run finds it), its method kind, and the rank for LoRA; the base's other
+   * method settings (alpha, targets) stay.
    */
   ObjectNode applyTo(ObjectNode request, String baseId) {
-    request.put("request-id", requestId(baseId));
+    request.put("request-id", baseId + "-" + (kind == MethodKind.LORA ? "lora-r" + rank : kind.jsonName()));
     ObjectNode method = request.withObjectProperty("method");
     method.put("kind", kind.jsonName());
     if (kind == MethodKind.LORA) {
