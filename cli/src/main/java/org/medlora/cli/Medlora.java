@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     description = "Adapt DINOv2 to medical imaging tasks with LoRA, export verified ONNX, serve it.",
     subcommands = {
       DemoCommand.class, SynthCommand.class, TrainCommand.class, FeaturesCommand.class,
-      ExportCommand.class, PredictCommand.class, ServeCommand.class, UpCommand.class, SubmitCommand.class, CancelCommand.class, BenchCommand.class
+      ExportCommand.class, PredictCommand.class, ServeCommand.class, UpCommand.class, SubmitCommand.class, CancelCommand.class,
+      SweepCommand.class, ReportCommand.class, BenchCommand.class
     })
 public final class Medlora {
 

@@ -54,14 +54,18 @@ final class SubmitCommand implements Callable<Integer> {
     TrainingRequest parsed = MessageCodec.fromJson(json, TrainingRequest.class);
     String line = JSON.writeValueAsString(JSON.readTree(json)); // one line, as the topic's values are
     ProgressView view = new ProgressView(spec.commandLine().getOut(), System.console() != null);
-    JobEvent end;
+    return report(submit(parsed, line, bootstrap, timeout, view), view);
+  }
+
+  /** Sends {@code line}, the request {@code parsed} as one line of JSON, and follows it to its end event. */
+  static JobEvent submit(TrainingRequest parsed, String line, String bootstrap, Duration timeout, ProgressView view)
+      throws InterruptedException {
     try (JobClient jobs = new JobClient(bootstrap)) {
       jobs.send(Topics.TRAINING_REQUESTS, parsed.requestId(), line);
       view.println("sent " + parsed.requestId() + " (task " + parsed.task() + ") to " + Topics.TRAINING_REQUESTS
           + " at " + bootstrap + "; waiting for a worker");
-      end = jobs.follow(parsed.requestId(), timeout, view::show);
+      return jobs.follow(parsed.requestId(), timeout, view::show);
     }
-    return report(end, view);
   }
 
   static int report(JobEvent end, ProgressView view) {

@@ -35,8 +35,15 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingRequest req = MessageCodec.fromJson(Files.readString(request), TrainingRequest.class);
-    // The progress bar of bin/medlora submit: the same event the worker would send.
     ProgressView view = new ProgressView(new PrintWriter(System.out, true), System.console() != null);
+    TrainingRun.Outcome outcome = train(req, new ModelStore(store), view);
+    view.println(String.format("published %s version %d at %s%nmetrics: %s", req.task(), outcome.published().version(),
+        outcome.published().directory(), format(outcome.metrics())));
+    return 0;
+  }
+
+  /** Runs {@code req} in this JVM, showing its progress as bin/medlora submit shows the worker's events. */
+  static TrainingRun.Outcome train(TrainingRequest req, ModelStore store, ProgressView view) throws Exception {
     TrainingRun.Listener listener = new TrainingRun.Listener() {
       @Override
       public void progress(String phase, int epoch, int total, Map<String, Double> metrics, double seconds, double eta) {
@@ -49,10 +56,7 @@ final class TrainCommand implements Callable<Integer> {
         view.println("note: " + message);
       }
     };
-    TrainingRun.Outcome outcome = new TrainingRun(req, new ModelStore(store), listener, () -> false).run();
-    view.println(String.format("published %s version %d at %s%nmetrics: %s", req.task(), outcome.published().version(),
-        outcome.published().directory(), format(outcome.metrics())));
-    return 0;
+    return new TrainingRun(req, store, listener, () -> false).run();
   }
 
   private static String format(Map<String, Double> metrics) {

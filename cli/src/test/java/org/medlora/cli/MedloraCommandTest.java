@@ -29,7 +29,7 @@ class MedloraCommandTest {
   void helpListsEveryCommand() {
     assertEquals(0, cli.run("--help"), cli.err());
     for (String command : List.of("demo", "synth", "train", "features", "export", "predict", "serve", "up", "submit",
-        "cancel", "bench")) {
+        "cancel", "sweep", "report", "bench")) {
       assertTrue(cli.out().contains("\n  " + command + " "), command + " missing from\n" + cli.out());
     }
   }

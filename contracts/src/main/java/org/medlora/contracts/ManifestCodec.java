@@ -19,7 +19,7 @@ import org.medlora.contracts.JsonTree.Node;
  * key present ({@code null} where a value is absent). Reading is by hand, key by key, so that a
  * bad value is reported with the JSON path of its field. Unknown keys are ignored (a newer writer
  * may add some); missing optional keys ({@code class-names}, {@code training}, {@code metrics},
- * {@code software}, {@code dataset}, {@code artifacts}, the {@code lora-*} keys,
+ * {@code software}, {@code dataset}, {@code artifacts}, {@code history}, the {@code lora-*} keys,
  * {@code dataset.skipped-*}) read as empty, 0 or null. The {@code training} request reads as
  * {@link MessageCodec} reads a request. Documents of another {@code schema-version} are refused.
  */
@@ -133,6 +133,8 @@ public final class ManifestCodec {
     TrainingRequest training =
         root.has("training") ? MessageCodec.trainingRequest(root.object("training")) : null;
     Map<String, Double> metrics = root.map("metrics", Node::number);
+    // Absent from manifests written before histories were recorded.
+    List<EpochRecord> history = root.or("history", n -> n.list(ManifestCodec::epoch), List.of());
     String precision = root.string("precision");
     int opset = root.integer("opset");
     String modelSha256 = root.string("model-sha256");
@@ -144,8 +146,15 @@ public final class ManifestCodec {
     return root.build(
         () ->
             new ModelManifest(schema, task, version, kind, classNames, preprocessing, inputName,
-                outputs, backbone, method, training, metrics, dataset, verification, precision,
-                opset, modelSha256, artifacts, software, createdAt));
+                outputs, backbone, method, training, metrics, history, dataset, verification,
+                precision, opset, modelSha256, artifacts, software, createdAt));
+  }
+
+  private static EpochRecord epoch(Node e) {
+    Node o = e.object();
+    return o.build(
+        () -> new EpochRecord(o.string("phase"), o.integer("epoch"), o.number("seconds"),
+            o.map("metrics", Node::number)));
   }
 
   private static ArtifactInfo artifact(Node a) {

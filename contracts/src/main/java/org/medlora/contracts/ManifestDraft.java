@@ -25,6 +25,7 @@ public record ManifestDraft(
     MethodInfo method,
     TrainingRequest training,
     Map<String, Double> metrics,
+    List<EpochRecord> history,
     DatasetInfo dataset,
     VerificationInfo verification,
     String precision,
@@ -54,14 +55,8 @@ public record ManifestDraft(
           + " and kind " + kind + ", got task " + training.task() + " and kind "
           + training.kind());
     }
-    metrics = orderedCopy("metrics", metrics);
-    for (Map.Entry<String, Double> m : metrics.entrySet()) {
-      if (!Double.isFinite(m.getValue())) {
-        throw new IllegalArgumentException(
-            "metrics must be finite (leave undefined ones out), got " + m.getKey() + "="
-                + m.getValue());
-      }
-    }
+    metrics = finiteMetrics("metrics", metrics);
+    history = List.copyOf(Checks.nonNull("history", history));
     Checks.nonNull("verification", verification);
     Checks.oneOf("precision", precision, ModelManifest.PRECISIONS);
     Checks.atLeast("opset", opset, ModelManifest.MIN_OPSET);
@@ -76,7 +71,7 @@ public record ManifestDraft(
    */
   public ModelManifest toManifest(int version, String modelSha256, List<ArtifactInfo> artifacts) {
     return new ModelManifest(ModelManifest.SCHEMA_VERSION, task, version, kind, classNames,
-        preprocessing, inputName, outputs, backbone, method, training, metrics, dataset,
+        preprocessing, inputName, outputs, backbone, method, training, metrics, history, dataset,
         verification, precision, opset, modelSha256, artifacts, software, createdAt);
   }
 
@@ -102,6 +97,19 @@ public record ManifestDraft(
                 + o.dims());
       }
     }
+  }
+
+  /** An ordered copy of {@code metrics}, whose values must be finite. */
+  static Map<String, Double> finiteMetrics(String field, Map<String, Double> metrics) {
+    Map<String, Double> copy = orderedCopy(field, metrics);
+    for (Map.Entry<String, Double> m : copy.entrySet()) {
+      if (!Double.isFinite(m.getValue())) {
+        throw new IllegalArgumentException(
+            field + " must be finite (leave undefined ones out), got " + m.getKey() + "="
+                + m.getValue());
+      }
+    }
+    return copy;
   }
 
   /** An unmodifiable copy that keeps the caller's order, which a reader of the JSON sees. */

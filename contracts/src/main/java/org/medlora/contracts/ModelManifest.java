@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *     null when the model was exported by hand ({@code bin/medlora export}). Its task and kind
  *     are this manifest's
  * @param metrics validation metrics and the trainable parameter count, finite; may be empty
+ * @param history every epoch of every training phase in the order they ran, with the same
+ *     metric names as {@code metrics}: the learning curves; empty when the model was not trained
+ *     here, as in manifests written before histories were recorded
  * @param dataset the training data, or null when the model was not trained here
  * @param verification how the ONNX export was checked against the training framework
  * @param precision {@code fp32} or {@code fp16}, the weights' and the input's element type
@@ -54,6 +57,7 @@ public record ModelManifest(
     MethodInfo method,
     TrainingRequest training,
     Map<String, Double> metrics,
+    List<EpochRecord> history,
     DatasetInfo dataset,
     VerificationInfo verification,
     String precision,
@@ -80,11 +84,12 @@ public record ModelManifest(
     }
     // The draft checks (and copies) everything but the version and the digest.
     ManifestDraft draft = new ManifestDraft(task, kind, classNames, preprocessing, inputName,
-        outputs, backbone, method, training, metrics, dataset, verification, precision, opset,
-        software, createdAt);
+        outputs, backbone, method, training, metrics, history, dataset, verification, precision,
+        opset, software, createdAt);
     classNames = draft.classNames();
     outputs = draft.outputs();
     metrics = draft.metrics();
+    history = draft.history();
     software = draft.software();
     Checks.atLeast("version", version, 1);
     Checks.sha256("modelSha256", modelSha256);
@@ -112,7 +117,8 @@ public record ModelManifest(
    */
   public ManifestDraft draft() {
     return new ManifestDraft(task, kind, classNames, preprocessing, inputName, outputs, backbone,
-        method, training, metrics, dataset, verification, precision, opset, software, createdAt);
+        method, training, metrics, history, dataset, verification, precision, opset, software,
+        createdAt);
   }
 
   /** The class rule of {@code kind}; shared with the messages that carry class names. */

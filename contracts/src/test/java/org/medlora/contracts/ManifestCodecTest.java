@@ -155,6 +155,35 @@ class ManifestCodecTest {
   }
 
   @Test
+  void aManifestWrittenBeforeHistoriesWereRecordedReadsAsNoEpochs() throws IOException {
+    String golden = golden();
+    int history = golden.indexOf("\n  \"history\"");
+    String older = golden.substring(0, history) + golden.substring(golden.indexOf("\n  \"dataset\"", history));
+    ModelManifest m = ManifestCodec.fromJson(older);
+    assertEquals(List.of(), m.history());
+    assertEquals(Manifests.segmentation().metrics(), m.metrics());
+  }
+
+  @Test
+  void theHistoryKeepsEveryEpochWithItsMetricsInOrder() {
+    ModelManifest back = ManifestCodec.fromJson(ManifestCodec.toJson(Manifests.segmentation()));
+    assertEquals(List.of(1, 2), back.history().stream().map(EpochRecord::epoch).toList());
+    assertEquals(List.of("train-loss", "val-loss", "dice"),
+        new ArrayList<>(back.history().get(1).metrics().keySet()));
+    assertEquals(0.9312, back.history().get(1).metrics().get("dice"), 0.0);
+    assertEquals(11.75, back.history().get(1).seconds(), 0.0);
+  }
+
+  @Test
+  void aBadEpochIsNamedWithItsPath() throws IOException {
+    assertEquals("invalid model manifest in field 'history[1]': epoch must be >= 1, got 0",
+        refusal(golden().replace("\"epoch\": 2,", "\"epoch\": 0,")));
+    assertEquals("invalid model manifest: field 'history[0].metrics.dice' must be a number, got "
+            + "\"high\"",
+        refusal(golden().replace("\"dice\": 0.88", "\"dice\": \"high\"")));
+  }
+
+  @Test
   void aBadArtifactIsNamedWithItsPath() throws IOException {
     assertEquals("invalid model manifest in field 'artifacts[2]': path must be a relative path "
             + "inside the version directory: names of A-Z, a-z, 0-9, '.', '_' and '-' not "

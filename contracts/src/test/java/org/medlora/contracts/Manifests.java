@@ -62,6 +62,7 @@ final class Manifests {
         request.method().toMethodInfo(),
         request,
         metrics,
+        List.of(epoch(1, 12.5, 0.61, 0.42, 0.88), epoch(2, 11.75, 0.35, 0.3, 0.9312)),
         new DatasetInfo(DatasetLayout.IMAGE_MASK_FOLDERS, SHA_A, 120, 30, 12,
             "skipped 12 of 162 images: 12 have no mask (e.g. CXR_png/CHNCXR_0003_0.png)"),
         new VerificationInfo(3.5e-6, 1e-4, 4, 0),
@@ -69,6 +70,15 @@ final class Manifests {
         17,
         software,
         Instant.parse("2025-06-01T12:34:56.789Z"));
+  }
+
+  /** One epoch of the training phase, its metrics in the order the trainer reports them. */
+  private static EpochRecord epoch(int epoch, double seconds, double trainLoss, double valLoss, double dice) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("train-loss", trainLoss);
+    metrics.put("val-loss", valLoss);
+    metrics.put("dice", dice);
+    return new EpochRecord("train", epoch, seconds, metrics);
   }
 
   /** What the store kept beside {@link #segmentation()}'s model: its adapter and head. */
@@ -99,6 +109,7 @@ final class Manifests {
             MethodInfo.of(MethodKind.NONE),
             null,
             Map.of(),
+            List.of(),
             null,
             new VerificationInfo(0.0, 1e-2, 1, 0),
             "fp16",

@@ -24,7 +24,7 @@ class ModelManifestTest {
       Map<String, Double> metrics) {
     ManifestDraft d = Manifests.segmentationDraft();
     return new ManifestDraft(task, kind, classNames, preprocessing, d.inputName(), outputs,
-        d.backbone(), d.method(), training, metrics, d.dataset(), d.verification(),
+        d.backbone(), d.method(), training, metrics, d.history(), d.dataset(), d.verification(),
         d.precision(), d.opset(), d.software(), d.createdAt());
   }
 

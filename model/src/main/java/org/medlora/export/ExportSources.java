@@ -143,7 +143,7 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
       }
       // Exported by hand: no training request, metrics or data set to record.
       ExportSpec spec = new ExportSpec(task, height, width, classes, checkpoint.getFileName().toString(),
-          checkpointSha256, method, null, Map.of(), null, precision);
+          checkpointSha256, method, null, Map.of(), List.of(), null, precision);
       return ModelPublisher.publish(predictor, spec, store);
     }
   }

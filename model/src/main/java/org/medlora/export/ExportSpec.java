@@ -3,6 +3,7 @@ package org.medlora.export;
 import java.util.List;
 import java.util.Map;
 import org.medlora.contracts.DatasetInfo;
+import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.TrainingRequest;
 
@@ -19,6 +20,7 @@ import org.medlora.contracts.TrainingRequest;
  * @param method how the backbone was adapted
  * @param training the request the model was trained for; null when not trained here
  * @param metrics evaluation results; empty when not evaluated
+ * @param history every epoch of every training phase; empty when not trained here
  * @param dataset the training data, or null
  * @param precision weights and arithmetic of the exported graph
  */
@@ -32,11 +34,13 @@ public record ExportSpec(
     MethodInfo method,
     TrainingRequest training,
     Map<String, Double> metrics,
+    List<EpochRecord> history,
     DatasetInfo dataset,
     Precision precision) {
 
   public ExportSpec {
     classNames = List.copyOf(classNames);
     metrics = Map.copyOf(metrics);
+    history = List.copyOf(history);
   }
 }

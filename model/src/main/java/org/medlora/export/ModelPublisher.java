@@ -49,6 +49,7 @@ public final class ModelPublisher {
             spec.method(),
             spec.training(),
             spec.metrics(),
+            spec.history(),
             spec.dataset(),
             new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches()),
             spec.precision().manifestName(),

@@ -25,14 +25,14 @@ import org.medlora.lora.PeftAdapter;
  * </pre>
  *
  * <p>The base checkpoint is not kept (it is large and the user's); the manifest names it by
- * SHA-256.
+ * SHA-256. The paths are public for readers of a version's parts, such as the comparison report.
  */
-final class VersionParts {
+public final class VersionParts {
 
-  static final String ADAPTER_DIR = "adapter";
-  static final String BACKBONE = "backbone.safetensors";
-  static final String HEAD = "head.safetensors";
-  static final String DECODER = "decoder.safetensors";
+  public static final String ADAPTER_DIR = "adapter";
+  public static final String BACKBONE = "backbone.safetensors";
+  public static final String HEAD = "head.safetensors";
+  public static final String DECODER = "decoder.safetensors";
 
   private VersionParts() {}
 

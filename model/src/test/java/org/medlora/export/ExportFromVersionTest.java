@@ -146,7 +146,7 @@ class ExportFromVersionTest {
       tuned.checkpointParameters().values().forEach(p -> p.getArray().muli(1.01f));
       SegmentationHead seg = HeadFiles.readHead(head).segmenter(m, 16, 16);
       ExportSpec spec = new ExportSpec("busi-full", 224, 224, CLASSES, checkpoint.getFileName().toString(),
-          DinoV2Checkpoint.fileSha256(checkpoint), MethodInfo.of(MethodKind.FULL), null, Map.of(), null,
+          DinoV2Checkpoint.fileSha256(checkpoint), MethodInfo.of(MethodKind.FULL), null, Map.of(), List.of(), null,
           Precision.FP32);
       v1 = ModelPublisher.publish(Predictor.segmenter(tuned, seg, null), spec, store);
     }

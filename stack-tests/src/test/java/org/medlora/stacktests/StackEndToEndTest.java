@@ -303,6 +303,35 @@ class StackEndToEndTest {
     assertEquals(List.of("1", "2"), versions("lungs"));
   }
 
+  @Test
+  @Order(9)
+  void sweepTrainsEachMethodThroughKafkaAndReportsThem() throws Exception {
+    Path base = Files.writeString(dir.resolve("sweep.json"), request("e2e-sweep", "lungs-sweep", 2)
+        .replace("\"method\": {\"kind\": \"linear\"}", "\"method\": {\"kind\": \"lora\", \"lora-alpha\": 4}"));
+    String[] sweep = {"sweep", "--request", base.toString(), "--methods", "linear,lora:2", "--store", store.toString(),
+        "--out", dir.resolve("report").toString(), "--bootstrap", up.bootstrap(),
+        "--dataset-root", dir.resolve("datasets").toString(), "--checkpoint-root", dir.resolve("checkpoints").toString(),
+        "--examples", "2"};
+    long begin = System.nanoTime();
+    Cli.Result done = Cli.run(sweep);
+    figure("sweep: linear and LoRA r=2 through Kafka, then the report, in %.1f s", seconds(begin));
+    assertEquals(0, done.exitCode(), done.output());
+    assertTrue(done.output().contains("lora:2: training e2e-sweep-lora-r2\n"), done.output());
+    assertTrue(done.output().contains("completed: published lungs-sweep version 2"), done.output());
+    assertEquals(List.of("1", "2"), versions("lungs-sweep"));
+    List<String> table = Files.readAllLines(dir.resolve("report/table-lungs-sweep.csv"));
+    assertEquals(List.of("linear", "LoRA r=2"), table.subList(1, table.size()).stream().map(l -> l.split(",")[0]).toList());
+    for (String figure : List.of("fig1-lungs-sweep-dice.png", "fig2-lungs-sweep-rank.png", "fig3-lungs-sweep.png")) {
+      assertTrue(Files.size(dir.resolve("report").resolve(figure)) > 0, figure);
+    }
+
+    Cli.Result again = Cli.run(sweep);
+    assertEquals(0, again.exitCode(), again.output());
+    assertTrue(again.output().contains("linear: e2e-sweep-linear is already version 1 of lungs-sweep; not trained again"),
+        again.output());
+    assertEquals(List.of("1", "2"), versions("lungs-sweep"));
+  }
+
   private static String output(Process p) {
     try {
       return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -42,6 +42,7 @@ final class Fixtures {
         MethodInfo.lora(8, 16f, List.of(LoraTarget.Q, LoraTarget.V), false),
         request,
         Map.of("dice", 0.93),
+        List.of(),
         new DatasetInfo(DatasetLayout.IMAGE_MASK_FOLDERS, "c".repeat(64), 120, 30),
         new VerificationInfo(3.5e-6, 1e-4, 4, 0),
         "fp32",

@@ -24,7 +24,7 @@ class TritonConfigTest {
     ManifestDraft s = Fixtures.segmentation("dino-features");
     return new ManifestDraft("dino-features", ModelKind.FEATURES, List.of(),
         PreprocessingSpec.imagenet(224, 224), OnnxNames.INPUT, outputs, s.backbone(),
-        MethodInfo.of(MethodKind.NONE), null, Map.of(), null, s.verification(), "fp16", 17,
+        MethodInfo.of(MethodKind.NONE), null, Map.of(), List.of(), null, s.verification(), "fp16", 17,
         Map.of(), s.createdAt()).toManifest(1, SHA);
   }
 

@@ -19,6 +19,7 @@ import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.DecoderSpec;
+import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
@@ -76,6 +77,7 @@ public final class TrainingRun {
   private final Listener listener;
   private final Cancellation cancellation;
   private final List<String> problems = new ArrayList<>();
+  private final List<EpochRecord> history = new ArrayList<>();
 
   /** Reads the data set and checkpoint at the paths the request names. */
   public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
@@ -169,7 +171,7 @@ public final class TrainingRun {
               : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           checkpointFile.getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
-          request, all,
+          request, all, history,
           new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
               dataset.skipped().size(), dataset.skippedSummary()),
           Precision.FP32);
@@ -217,10 +219,28 @@ public final class TrainingRun {
     }
   }
 
-  /** Runs a phase with progress, cancellation and divergence; {@code remedy} is said on divergence. */
+  /**
+   * Runs a phase with progress, cancellation and divergence, recording each epoch in the history;
+   * {@code remedy} is said on divergence.
+   */
   private Map<String, Double> runPhase(PhaseRunner.Phase phase, String remedy) throws IOException {
+    TrainingRun.Listener recorder = (name, epoch, total, metrics, seconds, eta) -> {
+      history.add(new EpochRecord(name, epoch, seconds, finite(metrics)));
+      listener.progress(name, epoch, total, metrics, seconds, eta);
+    };
     return PhaseRunner.run(phase, List.of(cancellation, new DivergenceListener(phase.name(), remedy),
-        new ProgressListener(listener, phase.name(), phase.epochs())));
+        new ProgressListener(recorder, phase.name(), phase.epochs())));
+  }
+
+  /** The manifest leaves undefined metrics out rather than recording NaN. */
+  private static Map<String, Double> finite(Map<String, Double> metrics) {
+    Map<String, Double> kept = new LinkedHashMap<>();
+    metrics.forEach((name, value) -> {
+      if (Double.isFinite(value)) {
+        kept.put(name, value);
+      }
+    });
+    return kept;
   }
 
   private String optimizerHint() {

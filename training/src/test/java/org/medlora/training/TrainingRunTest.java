@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.DecoderSpec;
+import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.LoraTarget;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.MethodKind;
@@ -199,6 +200,18 @@ class TrainingRunTest {
     assertEquals(2L * 2 * 2 * 64 * 2 + 3 * 65, outcome.metrics().get("trainable-params"), 1e-9,
         "q and v adapters in 2 blocks, plus the head");
     assertThePublishedModelScoresItsManifestsMetrics(request, dir.resolve("store"), outcome);
+
+    // Every epoch of both phases, as progress reported it; the last is the final metrics.
+    List<EpochRecord> history = manifest.history();
+    assertEquals(recorder.phases, history.stream().map(e -> e.phase() + " " + e.epoch() + "/2").toList());
+    for (int i = 0; i < history.size(); i++) {
+      assertEquals(recorder.metrics.get(i), history.get(i).metrics(), "epoch " + i);
+      assertTrue(history.get(i).seconds() > 0, "epoch " + i + " took time");
+    }
+    assertTrue(history.get(0).metrics().keySet().containsAll(List.of("train-loss", "val-loss", "dice")));
+    Map<String, Double> last = history.get(3).metrics();
+    assertTrue(last.containsKey("decoder-train-loss"), last.toString());
+    last.forEach((name, value) -> assertEquals(manifest.metrics().get(name), value, 0.0, name));
 
     // The version keeps what it was made from: the adapter in PEFT's format, the head, the decoder.
     PublishedModel trained = outcome.published();

@@ -29,7 +29,7 @@ class OutputChoiceTest {
   private static ModelManifest declaring(ModelManifest m, List<TensorSpec> outputs) {
     ManifestDraft d = m.draft();
     return new ManifestDraft(d.task(), d.kind(), d.classNames(), d.preprocessing(), d.inputName(),
-        outputs, d.backbone(), d.method(), d.training(), d.metrics(), d.dataset(),
+        outputs, d.backbone(), d.method(), d.training(), d.metrics(), d.history(), d.dataset(),
         d.verification(), d.precision(), d.opset(), d.software(), d.createdAt())
         .toManifest(m.version(), m.modelSha256());
   }
