@@ -30,7 +30,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.MessageCodec;
@@ -41,8 +44,10 @@ import org.medlora.service.testing.Browser;
 import org.medlora.service.testing.ModelStoreResource;
 import org.medlora.testsupport.KafkaBrokerResource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -53,6 +58,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(value = ModelStoreResource.class, initArgs = @ResourceArg(name = "tasks", value = ""))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobEventsTest {
 
   private static final long TIMEOUT_SECONDS = 60;
@@ -64,6 +70,7 @@ class JobEventsTest {
   URL console;
 
   @Test
+  @Order(2)
   void streamsTheRunningJobsThenEachEventAsItComes() throws Exception {
     try (KafkaProducer<String, String> producer = producer()) {
       send(producer, new JobEvent.Accepted("job-a", SEGMENTER, Instant.now(), 1));
@@ -102,13 +109,18 @@ class JobEventsTest {
   }
 
   @Test
+  @Order(1)
   void theConsoleShowsEachRunningJobWithALiveProgressBar() throws Exception {
     WebDriver browser = Browser.start();
     try (KafkaProducer<String, String> producer = producer()) {
-      send(producer, progress("job-d", 1));
+      // Before any job: the section is there, and says that nothing runs.
       Browser.openConsole(browser, console);
-      WebDriverWait wait = new WebDriverWait(browser, Browser.WAIT);
-      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs")));
+      // The list is drawn anew on every event, so an element found may be gone a moment later.
+      Wait<WebDriver> wait = new WebDriverWait(browser, Browser.WAIT)
+          .ignoring(StaleElementReferenceException.class);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs-empty")));
+
+      send(producer, progress("job-d", 1));
       By bar = By.cssSelector("li[data-request-id='job-d'] progress");
       wait.until(ExpectedConditions.attributeToBe(bar, "value", "1"));
       wait.until(ExpectedConditions.attributeToBe(bar, "max", "3"));
