@@ -30,15 +30,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.medlora.contracts.DatasetInfo;
-import org.medlora.contracts.DatasetLayout;
-import org.medlora.contracts.LoraTarget;
 import org.medlora.contracts.ManifestCodec;
-import org.medlora.contracts.ManifestDraft;
-import org.medlora.contracts.MessageCodec;
-import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.ModelManifest;
-import org.medlora.contracts.TrainingRequest;
 import org.medlora.service.models.ModelSources;
 import org.medlora.service.testing.Api;
 import org.medlora.service.testing.Browser;
@@ -214,25 +207,29 @@ class ConsoleTest {
         return v; // the other test published it
       }
     }
-    ManifestDraft template = ManifestCodec.fromJson(Files.readString(
-        ModelStoreResource.templateStore().resolve(SEGMENTER + "/1/manifest.json"))).draft();
-    TrainingRequest request = MessageCodec.fromJson("""
+    // As a trained version's manifest reads: the template's, with a request, data set and metrics.
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode draft = (ObjectNode) json.readTree(
+        ModelStoreResource.templateStore().resolve(SEGMENTER + "/1/manifest.json").toFile());
+    draft.set("method", json.readTree("""
+        {"kind": "lora", "lora-rank": 3, "lora-alpha": 15.0, "lora-targets": ["q", "v"],
+         "rs-lora": false}"""));
+    draft.set("training", json.readTree("""
         {"schema-version": 1, "request-id": "busi-2026-12-01", "task": "%s",
          "kind": "segmentation", "class-names": ["background", "benign", "malignant"],
          "dataset": {"location": "Dataset_BUSI_with_GT", "layout": "busi"},
-         "checkpoint": "dinov2-small/model.safetensors"}""".formatted(SEGMENTER),
-        TrainingRequest.class);
-    ManifestDraft trained = new ManifestDraft(template.task(), template.kind(),
-        template.classNames(), template.preprocessing(), template.inputName(), template.outputs(),
-        template.backbone(), MethodInfo.lora(3, 15f, List.of(LoraTarget.Q, LoraTarget.V), false),
-        request, Map.of("dice", 0.74, "val-loss", 0.31, "trainable-params", 1155.0),
-        new DatasetInfo(DatasetLayout.BUSI, "ab".repeat(32), 624, 156, 0, ""),
-        template.verification(), template.precision(), template.opset(), template.software(),
-        template.createdAt());
+         "checkpoint": "dinov2-small/model.safetensors"}""".formatted(SEGMENTER)));
+    draft.set("metrics", json.readTree("""
+        {"dice": 0.74, "val-loss": 0.31, "trainable-params": 1155}"""));
+    draft.set("dataset", json.readTree("""
+        {"layout": "busi", "fingerprint-sha256": "%s", "train-count": 624,
+         "validation-count": 156, "skipped-images": 0, "skipped-summary": ""}"""
+        .formatted("ab".repeat(32))));
     byte[] model = Files.readAllBytes(Stores.templateModel(SEGMENTER));
-    ModelManifest published = new ModelStore(store).publish(SEGMENTER, model, trained).manifest();
+    ModelManifest published = new ModelStore(store).publish(SEGMENTER, model,
+        ManifestCodec.fromJson(draft.toString()).draft()).manifest();
 
-    ObjectMapper json = new ObjectMapper();
+    // The per-epoch history, as a trainer that records it writes it into manifest.json.
     Path file = store.resolve(SEGMENTER + "/" + published.version() + "/manifest.json");
     ObjectNode manifest = (ObjectNode) json.readTree(file.toFile());
     ArrayNode history = manifest.putArray("history");
