@@ -128,6 +128,9 @@ public class TrainingJobs {
         sleep(RETRY); // no trainer has reported yet
       }
     }
+    if (stopped) {
+      return;
+    }
     c.assign(partitions);
     long since = Instant.now().minus(LOOKBACK).toEpochMilli();
     Map<TopicPartition, Long> times = new LinkedHashMap<>();

@@ -225,6 +225,7 @@ class ConsoleTest {
         {"layout": "busi", "fingerprint-sha256": "%s", "train-count": 624,
          "validation-count": 156, "skipped-images": 0, "skipped-summary": ""}"""
         .formatted("ab".repeat(32))));
+    draft.put("created-at", "2026-12-01T09:30:00Z"); // a fixed time, so the screenshot is stable
     byte[] model = Files.readAllBytes(Stores.templateModel(SEGMENTER));
     ModelManifest published = new ModelStore(store).publish(SEGMENTER, model,
         ManifestCodec.fromJson(draft.toString()).draft()).manifest();
