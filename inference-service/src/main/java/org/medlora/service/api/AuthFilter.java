@@ -22,8 +22,8 @@ import org.medlora.service.config.MedloraConfig;
  * Requires credentials on the {@code /v1} API when {@code medlora.auth.enabled}: an API key in
  * {@code medlora.auth.api-key-header}, or, with {@code medlora.auth.jwt.enabled}, an
  * {@code Authorization: Bearer} JWT that verifies against the {@code mp.jwt.verify.*} key,
- * issuer and audience. Health ({@code /q/health}), metrics and the OpenAPI document are outside
- * {@code /v1} and stay open. Refusals are 401 problem+json with a {@code WWW-Authenticate}
+ * issuer and audience. Health ({@code /q/health}), metrics, the OpenAPI document and the
+ * console's page and assets are outside {@code /v1} and stay open. Refusals are 401 problem+json with a {@code WWW-Authenticate}
  * challenge; keys and tokens are never logged.
  */
 public class AuthFilter {

@@ -1,16 +1,11 @@
 package org.medlora.service.models;
 
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -20,6 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelPublished;
+import org.medlora.service.config.KafkaConsumerSettings;
 import org.medlora.service.config.MedloraConfig;
 
 /**
@@ -30,8 +26,7 @@ import org.medlora.service.config.MedloraConfig;
  * <p>Values are {@link ModelPublished} announcements, read with the shared {@link MessageCodec}
  * (key: the task). A plain consumer with assigned partitions rather than a consumer group: every replica must
  * read the whole topic at every start, commits nothing, and needs to know when the backlog is
- * read, which a group subscription does not say. All {@code kafka.*} settings (security, say)
- * pass through.
+ * read, which a group subscription does not say ({@link KafkaConsumerSettings}).
  */
 @ApplicationScoped
 public class ModelPublishedListener {
@@ -43,9 +38,7 @@ public class ModelPublishedListener {
   @Inject ModelRegistry registry;
   @Inject MedloraConfig config;
 
-  @Inject
-  @Identifier("default-kafka-broker")
-  Instance<Map<String, Object>> kafkaConfig;
+  @Inject KafkaConsumerSettings settings;
 
   private volatile boolean running;
   private volatile KafkaConsumer<String, String> consumer;
@@ -73,24 +66,11 @@ public class ModelPublishedListener {
     }
   }
 
-  private Map<String, Object> consumerConfig(String bootstrapServers) {
-    Map<String, Object> props = new HashMap<>();
-    if (kafkaConfig.isResolvable()) {
-      props.putAll(kafkaConfig.get());
-    }
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "medlora-inference-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    return props;
-  }
-
   private void run(String bootstrapServers) {
     boolean backlogRead = false;
     while (running) {
-      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig(bootstrapServers),
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+          settings.consumer(bootstrapServers, "medlora-inference"),
           new StringDeserializer(), new StringDeserializer())) {
         consumer = c;
         backlogRead = follow(c, backlogRead);
