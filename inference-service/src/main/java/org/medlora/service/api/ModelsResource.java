@@ -2,7 +2,6 @@ package org.medlora.service.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -322,21 +321,7 @@ public class ModelsResource {
     return new ApiTypes.LoadFailure(f.version(), f.reason(), f.at());
   }
 
-  /**
-   * The manifest as JSON, plus the keys of its file that this build's {@link ModelManifest} does
-   * not know (a newer trainer's, such as the per-epoch {@code history}), passed through as
-   * written, so that clients see what the store holds.
-   */
   private JsonNode manifestJson(ModelManifest manifest) throws IOException {
-    ObjectNode tree = (ObjectNode) json.readTree(ManifestCodec.toJson(manifest));
-    java.nio.file.Path file = registry.store().root().resolve(manifest.task())
-        .resolve(Integer.toString(manifest.version())).resolve("manifest.json");
-    try {
-      json.readTree(file.toFile()).fields()
-          .forEachRemaining(field -> tree.putIfAbsent(field.getKey(), field.getValue()));
-    } catch (IOException e) {
-      // Removed since it was read, say: the mapped manifest is still the version's.
-    }
-    return tree;
+    return json.readTree(ManifestCodec.toJson(manifest));
   }
 }
