@@ -186,6 +186,29 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * Decodes one JPEG stream (baseline, extended 8-bit or lossless) with the reader
+   * {@link #decode} uses, without colour conversion beyond the reader's own YCbCr to RGB and
+   * without EXIF handling: for JPEG frames inside DICOM files, whose samples are the stored values.
+   *
+   * @throws IOException if the stream is damaged or uses a process the reader lacks
+   */
+  public static BufferedImage readJpeg(byte[] jpeg) throws IOException {
+    ImageReader reader = reader(Format.JPEG);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+      reader.setInput(in, true, true);
+      String[] firstWarning = new String[1];
+      reader.addIIOReadWarningListener((source, warning) -> firstWarning[0] = warning);
+      BufferedImage image = reader.read(0);
+      if (firstWarning[0] != null) {
+        throw new IOException("the decoder reported \"" + firstWarning[0] + "\"");
+      }
+      return image;
+    } finally {
+      reader.dispose();
+    }
+  }
+
   private static UnsupportedImageException tooManyBytes(long size, ImageLimits limits) {
     return new UnsupportedImageException(
         Reason.TOO_LARGE,
@@ -216,7 +239,7 @@ public final class ImageDecoder {
     } else if (startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
       seen = "WebP";
     } else if (startsWith(b, 128, ascii("DICM"))) {
-      seen = "DICOM (convert it to PNG first)";
+      seen = "DICOM";
     } else {
       seen = "unrecognized data";
     }
