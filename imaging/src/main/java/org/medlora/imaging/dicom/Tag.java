@@ -53,6 +53,7 @@ public final class Tag {
   public static final int SERIES_INSTANCE_UID = 0x0020000E;
   public static final int STUDY_ID = 0x00200010;
   public static final int SERIES_NUMBER = 0x00200011;
+  public static final int PATIENT_ORIENTATION = 0x00200020;
   public static final int INSTANCE_NUMBER = 0x00200013;
   public static final int FRAME_OF_REFERENCE_UID = 0x00200052;
   public static final int POSITION_REFERENCE_INDICATOR = 0x00201040;
