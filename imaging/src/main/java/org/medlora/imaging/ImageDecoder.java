@@ -191,12 +191,17 @@ public final class ImageDecoder {
    * {@link #decode} uses, without colour conversion beyond the reader's own YCbCr to RGB and
    * without EXIF handling: for JPEG frames inside DICOM files, whose samples are the stored values.
    *
-   * @throws IOException if the stream is damaged or uses a process the reader lacks
+   * @throws IOException if the stream is damaged, uses a process the reader lacks, or its
+   *     header declares another size than {@code width x height} (checked before decoding)
    */
-  public static BufferedImage readJpeg(byte[] jpeg) throws IOException {
+  public static BufferedImage readJpeg(byte[] jpeg, int width, int height) throws IOException {
     ImageReader reader = reader(Format.JPEG);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
       reader.setInput(in, true, true);
+      if (reader.getWidth(0) != width || reader.getHeight(0) != height) {
+        throw new IOException("the JPEG header declares " + reader.getWidth(0) + "x"
+            + reader.getHeight(0) + ", not the expected " + width + "x" + height);
+      }
       String[] firstWarning = new String[1];
       reader.addIIOReadWarningListener((source, warning) -> firstWarning[0] = warning);
       BufferedImage image = reader.read(0);

@@ -232,7 +232,7 @@ public final class DicomImageDecoder {
     byte[] jpeg = frameBytes(fragments, px.frames(), frame);
     BufferedImage image;
     try {
-      image = ImageDecoder.readJpeg(jpeg);
+      image = ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
     } catch (IOException | RuntimeException e) {
       throw new UnsupportedImageException(Reason.CORRUPT, "damaged JPEG data in DICOM frame "
           + (frame + 1) + ": " + e.getMessage(), e);

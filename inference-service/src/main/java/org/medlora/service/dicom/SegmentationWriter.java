@@ -1,6 +1,5 @@
 package org.medlora.service.dicom;
 
-import java.awt.color.ColorSpace;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.ZoneOffset;
@@ -108,17 +107,12 @@ public final class SegmentationWriter {
       seg.copy(source, Tag.POSITION_REFERENCE_INDICATOR, Vr.LO);
     }
 
-    DicomObject referencedImage = new DicomObject()
-        .copy(source, Tag.SOP_CLASS_UID, Tag.REFERENCED_SOP_CLASS_UID, Vr.UI)
-        .copy(source, Tag.SOP_INSTANCE_UID, Tag.REFERENCED_SOP_INSTANCE_UID, Vr.UI);
     seg.putSequence(Tag.REFERENCED_SERIES_SEQUENCE, new DicomObject()
         .copy(source, Tag.SERIES_INSTANCE_UID, Vr.UI)
-        .putSequence(Tag.REFERENCED_INSTANCE_SEQUENCE, referencedImage));
+        .putSequence(Tag.REFERENCED_INSTANCE_SEQUENCE, reference(source)));
 
     // Every frame derives from the same source frame: one shared derivation reference.
-    DicomObject sourceImage = new DicomObject()
-        .copy(source, Tag.SOP_CLASS_UID, Tag.REFERENCED_SOP_CLASS_UID, Vr.UI)
-        .copy(source, Tag.SOP_INSTANCE_UID, Tag.REFERENCED_SOP_INSTANCE_UID, Vr.UI)
+    DicomObject sourceImage = reference(source)
         .putSequence(Tag.PURPOSE_OF_REFERENCE_CODE_SEQUENCE,
             code("121322", "DCM", "Source image for image processing operation"));
     if (source.contains(Tag.NUMBER_OF_FRAMES)) {
@@ -165,6 +159,13 @@ public final class SegmentationWriter {
     return DicomWriter.write(seg);
   }
 
+  /** A reference to the source instance (SOP Instance Reference Macro, PS3.3 10.8). */
+  private static DicomObject reference(DicomObject source) {
+    return new DicomObject()
+        .copy(source, Tag.SOP_CLASS_UID, Tag.REFERENCED_SOP_CLASS_UID, Vr.UI)
+        .copy(source, Tag.SOP_INSTANCE_UID, Tag.REFERENCED_SOP_INSTANCE_UID, Vr.UI);
+  }
+
   private static DicomObject segment(int number, String label, ModelManifest manifest,
       String algorithm) {
     DicomObject family = code("DINOV2-LORA", CODING_SCHEME, "DINOv2 backbone with a trained head");
@@ -191,20 +192,31 @@ public final class SegmentationWriter {
 
   /**
    * An sRGB colour {@code #rrggbb} as DICOM's scaled CIELab (PS3.3 C.10.7.1.1): L* 0..100 and
-   * a*, b* -128..127 onto 0..65535, relative to D50 as the ICC connection space is, which is
-   * what Java's CIEXYZ colour space gives.
+   * a*, b* -128..127 onto 0..65535, relative to D50 as the ICC connection space is. Plain
+   * arithmetic rather than java.awt.color, which needs the colour management module at run time.
    */
   static int[] cielab(String hex) {
     int rgb = Integer.parseInt(hex.substring(1), 16);
-    float[] srgb = {(rgb >> 16 & 0xff) / 255f, (rgb >> 8 & 0xff) / 255f, (rgb & 0xff) / 255f};
-    float[] xyz = ColorSpace.getInstance(ColorSpace.CS_CIEXYZ).fromRGB(srgb);
-    double fx = labF(xyz[0] / 0.9642);
-    double fy = labF(xyz[1] / 1.0);
-    double fz = labF(xyz[2] / 0.8249);
+    double r = linear((rgb >> 16) & 0xff);
+    double g = linear((rgb >> 8) & 0xff);
+    double b = linear(rgb & 0xff);
+    // sRGB to XYZ, Bradford-adapted from D65 to D50 (the ICC sRGB profile's matrix).
+    double x = 0.4360747 * r + 0.3850649 * g + 0.1430804 * b;
+    double y = 0.2225045 * r + 0.7168786 * g + 0.0606169 * b;
+    double z = 0.0139322 * r + 0.0971045 * g + 0.7141733 * b;
+    double fx = labF(x / 0.9642);
+    double fy = labF(y);
+    double fz = labF(z / 0.8249);
     double l = 116 * fy - 16;
     double a = 500 * (fx - fy);
-    double b = 200 * (fy - fz);
-    return new int[] {scale(l / 100), scale((a + 128) / 255), scale((b + 128) / 255)};
+    double bb = 200 * (fy - fz);
+    return new int[] {scale(l / 100), scale((a + 128) / 255), scale((bb + 128) / 255)};
+  }
+
+  /** The sRGB transfer function undone. */
+  private static double linear(int v) {
+    double c = v / 255.0;
+    return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
   }
 
   private static double labF(double t) {

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.service.api.InferenceApiTest.CLASSIFY;
+import static org.medlora.service.api.InferenceApiTest.SEGMENT;
 import static org.medlora.service.api.InferenceApiTest.problem;
 import static org.medlora.service.testing.Api.api;
 import static org.medlora.service.testing.Api.post;
@@ -49,8 +51,6 @@ import org.medlora.service.testing.TestTasks;
     initArgs = @ResourceArg(name = "tasks", value = SEGMENTER + "," + CLASSIFIER))
 class DicomApiTest {
 
-  static final String CLASSIFY = "/v1/models/" + CLASSIFIER + "/classify";
-  static final String SEGMENT = "/v1/models/" + SEGMENTER + "/segment";
   static final String DICOM = "application/dicom";
 
   @BeforeEach
