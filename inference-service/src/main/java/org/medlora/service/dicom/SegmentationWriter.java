@@ -58,6 +58,7 @@ public final class SegmentationWriter {
    */
   public static byte[] write(DicomObject source, int sourceFrame, byte[] mask, int rows,
       int columns, ModelManifest manifest, ZonedDateTime now) {
+    double sourceFrames = source.decimal(Tag.NUMBER_OF_FRAMES).orElse(1);
     List<String> classes = manifest.classNames();
     int segments = classes.size() - 1;
     String date = now.withZoneSameInstant(ZoneOffset.UTC).format(DATE);
@@ -115,7 +116,8 @@ public final class SegmentationWriter {
     DicomObject sourceImage = reference(source)
         .putSequence(Tag.PURPOSE_OF_REFERENCE_CODE_SEQUENCE,
             code("121322", "DCM", "Source image for image processing operation"));
-    if (source.contains(Tag.NUMBER_OF_FRAMES)) {
+    // Only multi-frame images are referenced by frame (dciodvfy: "shall not be present" else).
+    if (sourceFrames > 1) {
       sourceImage.putString(Tag.REFERENCED_FRAME_NUMBER, Vr.IS, Integer.toString(sourceFrame));
     }
     seg.putSequence(Tag.SHARED_FUNCTIONAL_GROUPS_SEQUENCE, new DicomObject()

@@ -160,6 +160,31 @@ class DicomApiTest {
   }
 
   @Test
+  void theFrameAskedForIsSegmentedAndReferenced() {
+    Map<String, Object> a = DicomTools.grayImage(90, 120, 8, 8, false);
+    byte[] pattern = (byte[]) TestImages.read(TestImages.png8Gray(120, 90)).getRaster()
+        .getDataElements(0, 0, 120, 90, null);
+    byte[] single = DicomTools.pydicom(a, Map.of(), pattern);
+    a.put("NumberOfFrames", "2");
+    a.put("SOPClassUID", "1.2.840.10008.5.1.4.1.1.3.1");
+    a.put("Modality", "US");
+    byte[] frames = new byte[2 * pattern.length];
+    System.arraycopy(pattern, 0, frames, pattern.length, pattern.length);
+    byte[] multi = DicomTools.pydicom(a, Map.of(), frames);
+    assertArrayEquals(mask(DICOM, single), mask(DICOM, multi, 2));
+
+    byte[] seg = api().contentType(DICOM).accept(DICOM).queryParam("frame", 2).body(multi)
+        .post(SEGMENT).then().statusCode(200).extract().asByteArray();
+    assertValid(seg);
+    assertEquals("2", DicomTools.python("""
+        import pydicom
+        ds = pydicom.dcmread('in.dcm')
+        print(ds.SharedFunctionalGroupsSequence[0].DerivationImageSequence[0]
+              .SourceImageSequence[0].ReferencedFrameNumber)
+        """, seg).strip());
+  }
+
+  @Test
   void dicomSegmentationNeedsADicomSource() {
     problem(api().contentType("image/png").accept(DICOM).body(TestImages.png8Gray(32, 32))
         .post(SEGMENT).then(), 406).body("detail", containsString("application/dicom"));
@@ -184,6 +209,9 @@ class DicomApiTest {
     Logger root = Logger.getLogger("");
     root.addHandler(capture);
     try {
+      Logger.getLogger(DicomApiTest.class.getName()).warning("probe");
+      assertTrue(logged.stream().anyMatch(line -> line.startsWith("probe")),
+          "the handler sees the service's log records");
       byte[] good = xray();
       List<String> answers = new ArrayList<>();
       answers.add(problem(post(SEGMENT, DICOM, Arrays.copyOf(good, good.length / 2)), 400)
@@ -251,8 +279,15 @@ class DicomApiTest {
 
   /** The label mask PNG's class indices for an image sent as {@code contentType}. */
   private static byte[] mask(String contentType, byte[] body) {
-    byte[] png = api().contentType(contentType).queryParam("format", "png").body(body)
-        .post(SEGMENT).then().statusCode(200).extract().asByteArray();
+    return mask(contentType, body, 1);
+  }
+
+  private static byte[] mask(String contentType, byte[] body, int frame) {
+    var request = api().contentType(contentType).queryParam("format", "png").body(body);
+    if (frame != 1) {
+      request.queryParam("frame", frame);
+    }
+    byte[] png = request.post(SEGMENT).then().statusCode(200).extract().asByteArray();
     BufferedImage m = TestImages.read(png);
     byte[] labels = new byte[m.getWidth() * m.getHeight()];
     m.getRaster().getDataElements(0, 0, m.getWidth(), m.getHeight(), labels);
