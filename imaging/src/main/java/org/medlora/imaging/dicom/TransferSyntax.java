@@ -5,15 +5,16 @@ import java.util.Optional;
 
 /** The transfer syntaxes that hospitals use for CR, DX and US and that medlora decodes. */
 public enum TransferSyntax {
-  IMPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2", "Implicit VR Little Endian"),
-  EXPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2.1", "Explicit VR Little Endian"),
+  IMPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2", "Implicit VR Little Endian", false),
+  EXPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2.1", "Explicit VR Little Endian", false),
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2.1.99",
-      "Deflated Explicit VR Little Endian"),
-  JPEG_BASELINE("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)"),
+      "Deflated Explicit VR Little Endian", false),
+  JPEG_BASELINE("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true),
   /** 8-bit only: no Java decoder on Maven Central reads 12-bit DCT JPEG (see README). */
-  JPEG_EXTENDED("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)"),
-  JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)"),
-  JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, First-Order Prediction (SV1)");
+  JPEG_EXTENDED("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true),
+  JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true),
+  JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, First-Order Prediction (SV1)",
+      true);
 
   /** Syntaxes people send that are refused, named so that the 415 says what arrived. */
   private static final Map<String, String> REFUSED = Map.of(
@@ -28,10 +29,12 @@ public enum TransferSyntax {
 
   private final String uid;
   private final String title;
+  private final boolean jpeg;
 
-  TransferSyntax(String uid, String title) {
+  TransferSyntax(String uid, String title, boolean jpeg) {
     this.uid = uid;
     this.title = title;
+    this.jpeg = jpeg;
   }
 
   public String uid() {
@@ -44,7 +47,7 @@ public enum TransferSyntax {
 
   /** Whether pixel data is encapsulated as JPEG fragments. */
   public boolean jpeg() {
-    return ordinal() >= JPEG_BASELINE.ordinal();
+    return jpeg;
   }
 
   public static Optional<TransferSyntax> of(String uid) {
