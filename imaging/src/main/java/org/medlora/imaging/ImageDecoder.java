@@ -186,6 +186,34 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * Decodes one JPEG stream (baseline, extended 8-bit or lossless) with the reader
+   * {@link #decode} uses, without colour conversion beyond the reader's own YCbCr to RGB and
+   * without EXIF handling: for JPEG frames inside DICOM files, whose samples are the stored values.
+   *
+   * @throws IOException if the stream is damaged, uses a process the reader lacks, or its
+   *     header declares another size than {@code width x height} (checked before decoding)
+   */
+  public static BufferedImage readJpeg(byte[] jpeg, int width, int height) throws IOException {
+    ImageReader reader = reader(Format.JPEG);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+      reader.setInput(in, true, true);
+      if (reader.getWidth(0) != width || reader.getHeight(0) != height) {
+        throw new IOException("the JPEG header declares " + reader.getWidth(0) + "x"
+            + reader.getHeight(0) + ", not the expected " + width + "x" + height);
+      }
+      String[] firstWarning = new String[1];
+      reader.addIIOReadWarningListener((source, warning) -> firstWarning[0] = warning);
+      BufferedImage image = reader.read(0);
+      if (firstWarning[0] != null) {
+        throw new IOException("the decoder reported \"" + firstWarning[0] + "\"");
+      }
+      return image;
+    } finally {
+      reader.dispose();
+    }
+  }
+
   private static UnsupportedImageException tooManyBytes(long size, ImageLimits limits) {
     return new UnsupportedImageException(
         Reason.TOO_LARGE,
@@ -216,7 +244,7 @@ public final class ImageDecoder {
     } else if (startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
       seen = "WebP";
     } else if (startsWith(b, 128, ascii("DICM"))) {
-      seen = "DICOM (convert it to PNG first)";
+      seen = "DICOM";
     } else {
       seen = "unrecognized data";
     }

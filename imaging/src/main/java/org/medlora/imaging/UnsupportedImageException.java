@@ -13,7 +13,7 @@ public final class UnsupportedImageException extends Exception {
 
   /** Why an input was refused. */
   public enum Reason {
-    /** Not a PNG or JPEG, or an encoding of one that is not supported (CMYK JPEG, say). */
+    /** Not a PNG, JPEG or DICOM image, or an encoding of one that is not supported. */
     UNSUPPORTED_FORMAT,
     /** Looks like a supported format but is empty, truncated or damaged. */
     CORRUPT,
@@ -23,11 +23,11 @@ public final class UnsupportedImageException extends Exception {
 
   private final Reason reason;
 
-  UnsupportedImageException(Reason reason, String message) {
+  public UnsupportedImageException(Reason reason, String message) {
     this(reason, message, null);
   }
 
-  UnsupportedImageException(Reason reason, String message, Throwable cause) {
+  public UnsupportedImageException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
   }

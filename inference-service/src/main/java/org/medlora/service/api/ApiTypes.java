@@ -1,5 +1,6 @@
 package org.medlora.service.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
@@ -36,15 +37,20 @@ public final class ApiTypes {
   @RegisterForReflection
   public record ModelDetail(ModelSummary model, Object manifest) {}
 
-  /** {@code POST /v1/models/{task}/classify}. */
+  /**
+   * {@code POST /v1/models/{task}/classify}; {@code sourceSopInstanceUid} echoes a DICOM
+   * image's SOP Instance UID (absent for PNG and JPEG).
+   */
   @RegisterForReflection
   public record Classification(String task, int version, String label, float score,
-      Map<String, Float> probabilities) {}
+      Map<String, Float> probabilities,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String sourceSopInstanceUid) {}
 
-  /** {@code POST /v1/models/{task}/segment?format=json}. */
+  /** {@code POST /v1/models/{task}/segment?format=json}; the UID as in {@link Classification}. */
   @RegisterForReflection
   public record Segmentation(String task, int version, int height, int width,
-      List<SegmentClass> classes) {}
+      List<SegmentClass> classes,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String sourceSopInstanceUid) {}
 
   @RegisterForReflection
   public record SegmentClass(int index, String name, long pixels, double fraction,

@@ -39,8 +39,8 @@ public class Inference {
   public record Prediction(String task, int version, ModelManifest manifest, DecodedImage image,
       InferenceResult result) {}
 
-  public Prediction predict(String task, OptionalInt version, ModelKind kind, byte[] body)
-      throws UnsupportedImageException {
+  public Prediction predict(String task, OptionalInt version, ModelKind kind,
+      ImageInput.Source body) throws UnsupportedImageException {
     long start = System.nanoTime();
     String outcome = "error";
     String taskTag = "unknown";

@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.time.ZonedDateTime;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
@@ -44,6 +46,8 @@ import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.imaging.LabelMasks;
 import org.medlora.imaging.UnsupportedImageException;
+import org.medlora.imaging.dicom.DicomImageDecoder;
+import org.medlora.imaging.dicom.Window;
 import org.medlora.service.api.ApiTypes.Classification;
 import org.medlora.service.api.ApiTypes.ModelDetail;
 import org.medlora.service.api.ApiTypes.ModelList;
@@ -51,6 +55,8 @@ import org.medlora.service.api.ApiTypes.ModelSummary;
 import org.medlora.service.api.ApiTypes.SegmentClass;
 import org.medlora.service.api.ApiTypes.Segmentation;
 import org.medlora.service.config.MedloraConfig;
+import org.medlora.service.dicom.SegmentationWriter;
+import org.medlora.service.imaging.ImageInput;
 import org.medlora.service.imaging.MaskRendering;
 import org.medlora.service.models.LoadedModel;
 import org.medlora.service.models.ModelRegistry;
@@ -76,12 +82,14 @@ public class ModelsResource {
 
   static final String IMAGE_PNG = "image/png";
   static final String IMAGE_JPEG = "image/jpeg";
+  static final String APPLICATION_DICOM = "application/dicom";
   /** Headers naming the version that answered. */
   static final String TASK_HEADER = "Medlora-Task";
   static final String VERSION_HEADER = "Medlora-Model-Version";
 
   @Inject ModelRegistry registry;
   @Inject Inference inference;
+  @Inject ImageInput images;
   @Inject MedloraConfig config;
   @Inject ObjectMapper json;
 
@@ -139,23 +147,27 @@ public class ModelsResource {
 
   @POST
   @Path("/{task}/classify")
-  @Consumes({IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM})
+  @Consumes({IMAGE_PNG, IMAGE_JPEG, APPLICATION_DICOM, MediaType.APPLICATION_OCTET_STREAM})
   @Produces(MediaType.APPLICATION_JSON)
   @Tag(name = "inference")
-  @Operation(summary = "Classify one image (PNG 8/16-bit gray or RGB, or JPEG) sent as the body")
+  @Operation(summary = "Classify one image (PNG 8/16-bit gray or RGB, JPEG, or DICOM) sent as the body")
   @RequestBody(content = {
     @Content(mediaType = IMAGE_PNG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
-    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+    @Content(mediaType = APPLICATION_DICOM, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
   @APIResponse(responseCode = "200", description = "Label and class probabilities")
   @APIResponse(responseCode = "400", description = "Undecodable or truncated image")
   @APIResponse(responseCode = "404", description = "Unknown task or version")
   @APIResponse(responseCode = "413", description = "Image too large in bytes or pixels")
-  @APIResponse(responseCode = "415", description = "Not a PNG or JPEG")
+  @APIResponse(responseCode = "415", description = "Not a PNG, JPEG or DICOM image, or a DICOM"
+      + " transfer syntax or pixel format that is not supported")
   @APIResponse(responseCode = "503", description = "Model not ready or queue full; see Retry-After")
   public Response classify(@PathParam("task") String task,
       @Parameter(description = "Pin a version; default: the newest loaded") @QueryParam("version") Integer version,
+      @Parameter(description = FRAME) @QueryParam("frame") Integer frame,
+      @Parameter(description = WINDOW) @QueryParam("window") String window,
       byte[] body) throws UnsupportedImageException {
-    return classification(task, version, body);
+    return classification(task, version, source(body, frame, window));
   }
 
   @POST
@@ -165,12 +177,13 @@ public class ModelsResource {
   @Tag(name = "inference")
   @Operation(summary = "Classify one image sent as the multipart part 'image'")
   public Response classifyMultipart(@PathParam("task") String task,
-      @QueryParam("version") Integer version, @RestForm("image") FileUpload image)
+      @QueryParam("version") Integer version, @QueryParam("frame") Integer frame,
+      @QueryParam("window") String window, @RestForm("image") FileUpload image)
       throws UnsupportedImageException, IOException {
-    return classification(task, version, read(image));
+    return classification(task, version, source(read(image), frame, window));
   }
 
-  private Response classification(String task, Integer version, byte[] body)
+  private Response classification(String task, Integer version, ImageInput.Source body)
       throws UnsupportedImageException {
     Inference.Prediction p = inference.predict(task, pin(version), ModelKind.CLASSIFICATION, body);
     List<String> classes = p.manifest().classNames();
@@ -184,7 +197,7 @@ public class ModelsResource {
       }
     }
     return Response.ok(new Classification(p.task(), p.version(), classes.get(best), probs[best],
-            byName), MediaType.APPLICATION_JSON)
+            byName, body.sopInstanceUid()), MediaType.APPLICATION_JSON)
         .header(TASK_HEADER, p.task())
         .header(VERSION_HEADER, p.version())
         .build();
@@ -194,28 +207,35 @@ public class ModelsResource {
 
   @POST
   @Path("/{task}/segment")
-  @Consumes({IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM})
+  @Consumes({IMAGE_PNG, IMAGE_JPEG, APPLICATION_DICOM, MediaType.APPLICATION_OCTET_STREAM})
   @Tag(name = "inference")
   @Operation(summary = "Segment one image sent as the body",
       description = "format=png (default): 8-bit label mask PNG at the input image's own size,"
           + " pixel value = class index; format=json: per-class pixel areas and bounding boxes;"
-          + " format=overlay: the image with classes blended in colour, as PNG.")
+          + " format=overlay: the image with classes blended in colour, as PNG;"
+          + " format=dicom (or Accept: application/dicom) for a DICOM source: a DICOM"
+          + " Segmentation that references it.")
   @RequestBody(content = {
     @Content(mediaType = IMAGE_PNG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
-    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
-  @APIResponse(responseCode = "200", description = "Mask PNG, overlay PNG or JSON areas",
-      content = {@Content(mediaType = IMAGE_PNG), @Content(mediaType = MediaType.APPLICATION_JSON)})
+    @Content(mediaType = IMAGE_JPEG, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+    @Content(mediaType = APPLICATION_DICOM, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+  @APIResponse(responseCode = "200", description = "Mask PNG, overlay PNG, JSON areas or DICOM"
+      + " Segmentation", content = {@Content(mediaType = IMAGE_PNG),
+        @Content(mediaType = MediaType.APPLICATION_JSON), @Content(mediaType = APPLICATION_DICOM)})
   @APIResponse(responseCode = "400", description = "Undecodable or truncated image")
   @APIResponse(responseCode = "404", description = "Unknown task or version")
   @APIResponse(responseCode = "413", description = "Image too large in bytes or pixels")
-  @APIResponse(responseCode = "415", description = "Not a PNG or JPEG")
+  @APIResponse(responseCode = "415", description = "Not a PNG, JPEG or DICOM image, or a DICOM"
+      + " transfer syntax or pixel format that is not supported")
   @APIResponse(responseCode = "503", description = "Model not ready or queue full; see Retry-After")
   public Response segment(@PathParam("task") String task,
       @Parameter(description = "Pin a version; default: the newest loaded") @QueryParam("version") Integer version,
-      @Parameter(description = "png (default), json or overlay") @QueryParam("format") String format,
+      @Parameter(description = "png (default), json, overlay or dicom") @QueryParam("format") String format,
+      @Parameter(description = FRAME) @QueryParam("frame") Integer frame,
+      @Parameter(description = WINDOW) @QueryParam("window") String window,
       @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) @DefaultValue("*/*") String accept,
       byte[] body) throws UnsupportedImageException {
-    return segmentation(task, version, format, accept, body);
+    return segmentation(task, version, format, accept, source(body, frame, window));
   }
 
   @POST
@@ -225,14 +245,22 @@ public class ModelsResource {
   @Operation(summary = "Segment one image sent as the multipart part 'image'")
   public Response segmentMultipart(@PathParam("task") String task,
       @QueryParam("version") Integer version, @QueryParam("format") String format,
+      @QueryParam("frame") Integer frame, @QueryParam("window") String window,
       @jakarta.ws.rs.HeaderParam(HttpHeaders.ACCEPT) @DefaultValue("*/*") String accept,
       @RestForm("image") FileUpload image) throws UnsupportedImageException, IOException {
-    return segmentation(task, version, format, accept, read(image));
+    return segmentation(task, version, format, accept, source(read(image), frame, window));
   }
 
   private Response segmentation(String task, Integer version, String format, String accept,
-      byte[] body) throws UnsupportedImageException {
+      ImageInput.Source body) throws UnsupportedImageException {
     String f = format(format, accept);
+    if (f.equals("dicom")) {
+      // Checked before inference: the answer must be able to reference its source.
+      SegmentationWriter.checkSource(body.dicom().orElseThrow(() -> new ProblemException(
+          Problem.http(406, "a DICOM Segmentation references its source image, so it needs a"
+              + " DICOM source; send the image as application/dicom, or ask for png or json",
+              null))).dataset());
+    }
     Inference.Prediction p = inference.predict(task, pin(version), ModelKind.SEGMENTATION, body);
     int h = p.image().height();
     int w = p.image().width();
@@ -241,32 +269,54 @@ public class ModelsResource {
     Response.ResponseBuilder out = switch (f) {
       case "png" -> Response.ok(LabelMasks.toPng(mask, h, w), IMAGE_PNG);
       case "overlay" -> Response.ok(MaskRendering.overlayPng(p.image(), mask), IMAGE_PNG);
+      case "dicom" -> Response.ok(SegmentationWriter.write(body.dicom().orElseThrow().dataset(),
+          body.request().frame(), mask, h, w, p.manifest(), ZonedDateTime.now()),
+          APPLICATION_DICOM);
       default -> {
         List<SegmentClass> classes = new ArrayList<>();
         for (MaskRendering.ClassArea a : MaskRendering.areas(mask, h, w, p.manifest().classNames())) {
           classes.add(new SegmentClass(a.index(), a.name(), a.pixels(), a.fraction(), a.bbox(),
               MaskRendering.colour(a.index())));
         }
-        yield Response.ok(new Segmentation(p.task(), p.version(), h, w, classes),
+        yield Response.ok(new Segmentation(p.task(), p.version(), h, w, classes,
+                body.sopInstanceUid()),
             MediaType.APPLICATION_JSON);
       }
     };
     return out.header(TASK_HEADER, p.task()).header(VERSION_HEADER, p.version()).build();
   }
 
-  /** {@code format} wins; without it, an Accept that names JSON but not PNG asks for JSON. */
+  /**
+   * {@code format} wins; without it, an Accept that names JSON or DICOM but not PNG asks for
+   * that.
+   */
   static String format(String format, String accept) {
     if (format != null && !format.isBlank()) {
       String f = format.trim().toLowerCase(Locale.ROOT);
-      if (!f.equals("png") && !f.equals("json") && !f.equals("overlay")) {
-        throw new ProblemException(Problem.http(400, "format must be png, json or overlay, got \""
-            + format + "\"", null));
+      if (!f.equals("png") && !f.equals("json") && !f.equals("overlay") && !f.equals("dicom")) {
+        throw new ProblemException(Problem.http(400, "format must be png, json, overlay or dicom,"
+            + " got \"" + format + "\"", null));
       }
       return f;
     }
     String a = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
-    return a.contains("application/json") && !a.contains(IMAGE_PNG) ? "json" : "png";
+    if (a.contains(IMAGE_PNG)) {
+      return "png";
+    }
+    return a.contains(APPLICATION_DICOM) ? "dicom" : a.contains("application/json") ? "json" : "png";
   }
+
+  /** The request's image, with the DICOM frame and window it asks for. */
+  private ImageInput.Source source(byte[] body, Integer frame, String window)
+      throws UnsupportedImageException {
+    return images.read(body, new DicomImageDecoder.Request(frame == null ? 1 : frame,
+        window == null || window.isBlank() ? Optional.empty() : Optional.of(Window.parse(window))));
+  }
+
+
+  private static final String FRAME = "DICOM: the frame to use, counted from 1; default 1";
+  private static final String WINDOW = "DICOM grayscale: center,width in modality units, replacing"
+      + " the file's first window";
 
   private OptionalInt pin(Integer version) {
     if (version == null) {
@@ -285,11 +335,14 @@ public class ModelsResource {
     }
     String type = image.contentType() == null ? "" : image.contentType().toLowerCase(Locale.ROOT);
     if (!type.isEmpty() && !type.startsWith(IMAGE_PNG) && !type.startsWith(IMAGE_JPEG)
+        && !type.startsWith(APPLICATION_DICOM)
         && !type.startsWith(MediaType.APPLICATION_OCTET_STREAM)) {
       throw new ProblemException(Problem.of("unsupported-media-type", "Unsupported media type",
               415, "the part 'image' has Content-Type " + type.split(";")[0]
-                  + "; send image/png, image/jpeg or application/octet-stream", null)
-          .with("accepted", List.of(IMAGE_PNG, IMAGE_JPEG, MediaType.APPLICATION_OCTET_STREAM)));
+                  + "; send image/png, image/jpeg, application/dicom or application/octet-stream",
+              null)
+          .with("accepted", List.of(IMAGE_PNG, IMAGE_JPEG, APPLICATION_DICOM,
+              MediaType.APPLICATION_OCTET_STREAM)));
     }
     long size = image.size();
     if (size > config.images().maxBytes()) {

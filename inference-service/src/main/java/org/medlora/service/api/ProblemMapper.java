@@ -36,7 +36,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   /** What the image endpoints accept, listed in 415 responses. */
   static final List<String> ACCEPTED_TYPES =
-      List.of("image/png", "image/jpeg", "application/octet-stream", "multipart/form-data");
+      List.of("image/png", "image/jpeg", "application/dicom", "application/octet-stream",
+          "multipart/form-data");
 
   @Context UriInfo uriInfo;
 
@@ -76,7 +77,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (e instanceof NotSupportedException) {
       return Problem.of("unsupported-media-type", "Unsupported media type", 415,
               "this endpoint accepts " + ACCEPTED_TYPES + "; send the image as the raw body with"
-                  + " Content-Type image/png or image/jpeg, or as the multipart part 'image'",
+                  + " Content-Type image/png, image/jpeg or application/dicom, or as the multipart"
+                  + " part 'image'",
               instance)
           .with("accepted", ACCEPTED_TYPES)
           .toResponse().build();
@@ -126,7 +128,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   private Problem image(UnsupportedImageException u, String instance) {
     return switch (u.reason()) {
       case UNSUPPORTED_FORMAT -> Problem.of("unsupported-image", "Unsupported image format", 415,
-          u.getMessage(), instance).with("accepted", List.of("image/png", "image/jpeg"));
+          u.getMessage(), instance)
+          .with("accepted", List.of("image/png", "image/jpeg", "application/dicom"));
       case CORRUPT -> Problem.of("corrupt-image", "Undecodable image", 400, u.getMessage(),
           instance);
       case TOO_LARGE -> Problem.imageTooLarge(u.getMessage(), instance, config.images());

@@ -55,6 +55,10 @@ public interface MedloraConfig {
     /** Largest {@code width * height} accepted, read from the header before decoding. */
     @WithDefault("50000000")
     long maxPixels();
+
+    /** Largest Number of Frames accepted in a DICOM image, read before decoding. */
+    @WithDefault("1000")
+    int maxFrames();
   }
 
   /** Dynamic batching, with Triton's knob names. */

@@ -283,7 +283,7 @@ class InferenceApiTest {
         .body("detail", containsString("'image'"));
   }
 
-  private static ValidatableResponse problem(ValidatableResponse r, int status) {
+  static ValidatableResponse problem(ValidatableResponse r, int status) {
     return r.statusCode(status)
         .contentType(PROBLEM)
         .body("status", equalTo(status))
