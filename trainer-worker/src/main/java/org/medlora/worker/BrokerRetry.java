@@ -1,7 +1,8 @@
 package org.medlora.worker;
 
-import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -9,8 +10,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Repeats a step that needs the broker (sending a terminal event or an announcement, committing
- * an offset) until it succeeds or a deadline passes, with Mutiny's back-off: a broker outage
- * delays a job's end, it does not fail the job. Each failed try is logged as a warning.
+ * an offset) until it succeeds or a deadline passes, pausing 0.5 s, then twice as long each time
+ * up to 5 s: a broker outage delays a job's end, it does not fail the job. Each failed try is
+ * logged as a warning. A plain loop: it runs on the job's own thread, which has nothing else to
+ * do until the broker has the answer.
  */
 final class BrokerRetry {
 
@@ -28,10 +31,30 @@ final class BrokerRetry {
    */
   static void untilDone(String what, Duration deadline, Predicate<Throwable> retryable,
       Supplier<CompletionStage<?>> step) {
-    Uni.createFrom().completionStage(step)
-        .onFailure().invoke(e -> LOG.warnf("%s failed (%s); retrying for up to %s from the first try", what,
-            e.getMessage(), deadline))
-        .onFailure(retryable).retry().withBackOff(FIRST_PAUSE, LONGEST_PAUSE).expireIn(deadline.toMillis())
-        .await().indefinitely();
+    long end = System.nanoTime() + deadline.toNanos();
+    Duration pause = FIRST_PAUSE;
+    for (int tries = 1; ; tries++) {
+      Throwable failure;
+      try {
+        step.get().toCompletableFuture().join();
+        if (tries > 1) {
+          LOG.infof("%s: done at try %d", what, tries);
+        }
+        return;
+      } catch (CompletionException | CancellationException e) {
+        failure = e.getCause() == null ? e : e.getCause();
+      }
+      if (System.nanoTime() + pause.toNanos() > end || !retryable.test(failure)) {
+        throw new IllegalStateException(what + " failed " + tries + " times: " + failure.getMessage(), failure);
+      }
+      LOG.warnf("%s failed (%s); trying again for up to %s from the first try", what, failure.getMessage(), deadline);
+      try {
+        Thread.sleep(pause.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(what + " was interrupted", e);
+      }
+      pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+    }
   }
 }
