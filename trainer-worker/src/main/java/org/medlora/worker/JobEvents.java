@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -22,8 +23,9 @@ import org.medlora.contracts.Topics;
  * Terminal events and announcements are durable before their methods return: they are retried
  * while the broker is away, up to {@code medlora.worker.delivery-deadline}, so a request is
  * acknowledged only after its answer is on the broker. The other events never hold training up:
- * they are sent in the background, and a progress event is dropped while the one before it is
- * still under way, as the next one supersedes it. Every job event is logged as one line, so the
+ * they are sent in the background, and progress is coalesced: while one progress event is under
+ * way (slow while the broker is away), only the newest one after it waits, the older ones are
+ * dropped as it supersedes them. Every job event is logged as one line, so the
  * log tells a job's story even when the broker was away.
  */
 @ApplicationScoped
@@ -42,26 +44,50 @@ public class JobEvents {
   @Inject WorkerConfig config;
 
   private final AtomicBoolean progressUnderWay = new AtomicBoolean();
+  /** The newest progress event not sent yet. */
+  private final AtomicReference<JobEvent.Progress> nextProgress = new AtomicReference<>();
 
-  /** Sends an accepted or progress event in the background. */
-  public void sendLater(JobEvent event) {
+  /** Sends an accepted event in the background. */
+  public void sendLater(JobEvent.Accepted event) {
     LOG.infof("request %s (task %s): %s", event.requestId(), event.task(), describe(event));
-    if (event instanceof JobEvent.Progress && !progressUnderWay.compareAndSet(false, true)) {
-      LOG.debugf("request %s: progress not sent, the one before is still under way", event.requestId());
+    sendInBackground(event);
+  }
+
+  /** Sends a progress event in the background, unless a newer one supersedes it first. */
+  public void sendLater(JobEvent.Progress event) {
+    LOG.infof("request %s (task %s): %s", event.requestId(), event.task(), describe(event));
+    nextProgress.set(event);
+    if (progressUnderWay.compareAndSet(false, true)) {
+      sendNextProgress();
+    }
+  }
+
+  private void sendNextProgress() {
+    JobEvent.Progress next = nextProgress.getAndSet(null);
+    if (next != null) {
+      sendInBackground(next).whenComplete((ok, failure) -> sendNextProgress());
       return;
     }
-    send(events, event.requestId(), MessageCodec.toJson(event)).whenComplete((ok, failure) -> {
-      if (event instanceof JobEvent.Progress) {
-        progressUnderWay.set(false);
-      }
-      if (failure != null) {
-        LOG.debugf("request %s: %s event not sent: %s", event.requestId(), event.type(), failure.getMessage());
-      }
+    progressUnderWay.set(false);
+    if (nextProgress.get() != null && progressUnderWay.compareAndSet(false, true)) {
+      sendNextProgress(); // one arrived while this was giving up the turn
+    }
+  }
+
+  /** Sends without waiting; a failure is logged and otherwise ignored. */
+  private CompletableFuture<Void> sendInBackground(JobEvent event) {
+    return send(events, event.requestId(), MessageCodec.toJson(event)).exceptionally(failure -> {
+      LOG.debugf("request %s: %s event not sent: %s", event.requestId(), event.type(), failure.getMessage());
+      return null;
     });
   }
 
-  /** Sends a terminal event and returns once the broker has it; retried up to the deadline. */
+  /**
+   * Sends a terminal event and returns once the broker has it; retried up to the deadline. A
+   * progress event still waiting is dropped, so none comes after the terminal one.
+   */
   public void sendTerminal(JobEvent event) {
+    nextProgress.set(null);
     String json = MessageCodec.toJson(event);
     BrokerRetry.untilDone("sending request " + event.requestId() + "'s " + event.type() + " event",
         config.worker().deliveryDeadline(), failure -> true, () -> send(events, event.requestId(), json));
