@@ -63,9 +63,15 @@ public class JobEvents {
   }
 
   private void sendNextProgress() {
-    JobEvent.Progress next = nextProgress.getAndSet(null);
-    if (next != null) {
-      sendInBackground(next).whenComplete((ok, failure) -> sendNextProgress());
+    CompletableFuture<Void> sending = null;
+    synchronized (nextProgress) { // taken and handed to the emitter in one step; see sendTerminal
+      JobEvent.Progress next = nextProgress.getAndSet(null);
+      if (next != null) {
+        sending = sendInBackground(next);
+      }
+    }
+    if (sending != null) {
+      sending.whenComplete((ok, failure) -> sendNextProgress());
       return;
     }
     progressUnderWay.set(false);
@@ -87,7 +93,9 @@ public class JobEvents {
    * progress event still waiting is dropped, so none comes after the terminal one.
    */
   public void sendTerminal(JobEvent event) {
-    nextProgress.set(null);
+    synchronized (nextProgress) { // a progress event being handed over goes first
+      nextProgress.set(null);
+    }
     String json = MessageCodec.toJson(event);
     BrokerRetry.untilDone("sending request " + event.requestId() + "'s " + event.type() + " event",
         config.worker().deliveryDeadline(), failure -> true, () -> send(events, event.requestId(), json));
