@@ -13,7 +13,9 @@ import java.util.Map;
  * (key: the request id), so that all events of one request stay in order. A request sees
  * {@link Accepted} (again on each retry), any number of {@link Progress}, then one of
  * {@link Completed}, {@link Failed} or {@link Cancelled}. In JSON the {@code "type"} key tells the
- * records apart: {@link #type()}, written second.
+ * records apart: {@link #type()}, written second. Delivery is at least once: every delivery of a
+ * request to a worker is an attempt with its own number, and a terminal event may arrive twice
+ * for one attempt, so readers deduplicate terminal events by request id and attempt.
  */
 @JsonPropertyOrder({"schema-version", "type"})
 public sealed interface JobEvent
@@ -155,6 +157,8 @@ public sealed interface JobEvent
    * @param manifest the published version's manifest; its task is this event's task
    * @param modelPath where the version lives relative to the store root, {@code <task>/<version>}
    *     of the manifest
+   * @param attempt the attempt this event ends, as its {@link Accepted} numbered it; an attempt
+   *     that found the request already done counts too
    */
   record Completed(
       @JsonProperty("schema-version") int schemaVersion,
@@ -162,11 +166,13 @@ public sealed interface JobEvent
       String task,
       Instant timestamp,
       ModelManifest manifest,
-      @JsonProperty("model-path") String modelPath)
+      @JsonProperty("model-path") String modelPath,
+      int attempt)
       implements JobEvent {
 
     public Completed {
       checkCommon(schemaVersion, requestId, task, timestamp);
+      Checks.atLeast("attempt", attempt, 1);
       Checks.nonNull("manifest", manifest);
       if (!manifest.task().equals(task)) {
         throw Checks.invalid("task",
@@ -181,15 +187,15 @@ public sealed interface JobEvent
 
     public Completed(
         String requestId, String task, Instant timestamp, ModelManifest manifest,
-        String modelPath) {
-      this(SCHEMA_VERSION, requestId, task, timestamp, manifest, modelPath);
+        String modelPath, int attempt) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, manifest, modelPath, attempt);
     }
 
-    /** The completion of {@code requestId} by publishing {@code manifest}. */
-    public static Completed of(String requestId, Instant timestamp, ModelManifest manifest) {
+    /** The completion of {@code requestId}'s {@code attempt} by publishing {@code manifest}. */
+    public static Completed of(String requestId, int attempt, Instant timestamp, ModelManifest manifest) {
       Checks.nonNull("manifest", manifest);
       return new Completed(requestId, manifest.task(), timestamp, manifest,
-          Checks.modelPath(manifest.task(), manifest.version()));
+          Checks.modelPath(manifest.task(), manifest.version()), attempt);
     }
 
     @Override
@@ -203,6 +209,7 @@ public sealed interface JobEvent
    *
    * @param reason what went wrong, non-blank
    * @param hint what to do about it; may be empty when nothing is known to help
+   * @param attempt the attempt this event ends
    */
   record Failed(
       @JsonProperty("schema-version") int schemaVersion,
@@ -210,17 +217,19 @@ public sealed interface JobEvent
       String task,
       Instant timestamp,
       String reason,
-      String hint)
+      String hint,
+      int attempt)
       implements JobEvent {
 
     public Failed {
       checkCommon(schemaVersion, requestId, task, timestamp);
       Checks.nonBlank("reason", reason);
       Checks.nonNull("hint", hint);
+      Checks.atLeast("attempt", attempt, 1);
     }
 
-    public Failed(String requestId, String task, Instant timestamp, String reason, String hint) {
-      this(SCHEMA_VERSION, requestId, task, timestamp, reason, hint);
+    public Failed(String requestId, String task, Instant timestamp, String reason, String hint, int attempt) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, reason, hint, attempt);
     }
 
     @Override
@@ -232,23 +241,26 @@ public sealed interface JobEvent
   /**
    * The request was stopped by a {@link CancelRequest}.
    *
-   * @param reason why, non-blank; usually the cancel request's reason
+   * @param reason why, non-blank; it includes the cancel request's own reason
+   * @param attempt the attempt this event ends
    */
   record Cancelled(
       @JsonProperty("schema-version") int schemaVersion,
       @JsonProperty("request-id") String requestId,
       String task,
       Instant timestamp,
-      String reason)
+      String reason,
+      int attempt)
       implements JobEvent {
 
     public Cancelled {
       checkCommon(schemaVersion, requestId, task, timestamp);
       Checks.nonBlank("reason", reason);
+      Checks.atLeast("attempt", attempt, 1);
     }
 
-    public Cancelled(String requestId, String task, Instant timestamp, String reason) {
-      this(SCHEMA_VERSION, requestId, task, timestamp, reason);
+    public Cancelled(String requestId, String task, Instant timestamp, String reason, int attempt) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, reason, attempt);
     }
 
     @Override

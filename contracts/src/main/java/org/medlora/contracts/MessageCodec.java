@@ -203,20 +203,23 @@ public final class MessageCodec {
       case "completed": {
         ModelManifest manifest = ManifestCodec.fromTree(root.object("manifest"));
         String modelPath = root.string("model-path");
+        int attempt = root.integer("attempt");
         return root.buildNamingFields(
             () -> new JobEvent.Completed(schema, requestId, task, timestamp, manifest,
-                modelPath));
+                modelPath, attempt));
       }
       case "failed": {
         String reason = root.string("reason");
         String hint = root.or("hint", Node::string, "");
+        int attempt = root.integer("attempt");
         return root.buildNamingFields(
-            () -> new JobEvent.Failed(schema, requestId, task, timestamp, reason, hint));
+            () -> new JobEvent.Failed(schema, requestId, task, timestamp, reason, hint, attempt));
       }
       default: {
         String reason = root.string("reason");
+        int attempt = root.integer("attempt");
         return root.buildNamingFields(
-            () -> new JobEvent.Cancelled(schema, requestId, task, timestamp, reason));
+            () -> new JobEvent.Cancelled(schema, requestId, task, timestamp, reason, attempt));
       }
     }
   }

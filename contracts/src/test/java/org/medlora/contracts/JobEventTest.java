@@ -34,14 +34,16 @@ class JobEventTest {
   void everyEventChecksTheFieldsAllShare() {
     assertTrue(refusal(() -> new JobEvent.Accepted("a/b", "lungs", T, 1))
         .startsWith("requestId must be 1 to 128 characters"));
-    assertTrue(refusal(() -> new JobEvent.Failed("r", "Lungs", T, "x", ""))
+    assertTrue(refusal(() -> new JobEvent.Failed("r", "Lungs", T, "x", "", 1))
         .startsWith("task must be 1 to 64 characters"));
     assertEquals("timestamp must not be null",
-        refusal(() -> new JobEvent.Cancelled("r", "lungs", null, "x")));
+        refusal(() -> new JobEvent.Cancelled("r", "lungs", null, "x", 1)));
     assertEquals("schemaVersion must be 1, got 2",
         refusal(() -> new JobEvent.Accepted(2, "r", "lungs", T, 1)));
     assertEquals("attempt must be >= 1, got 0",
         refusal(() -> new JobEvent.Accepted("r", "lungs", T, 0)));
+    assertEquals("attempt must be >= 1, got 0",
+        refusal(() -> new JobEvent.Failed("r", "lungs", T, "x", "", 0)));
   }
 
   @Test
@@ -73,22 +75,22 @@ class JobEventTest {
   @Test
   void completedNamesTheManifestsTaskAndStorePath() {
     ModelManifest m = Manifests.segmentation();
-    JobEvent.Completed c = JobEvent.Completed.of("r", T, m);
+    JobEvent.Completed c = JobEvent.Completed.of("r", 1, T, m);
     assertEquals("lungs", c.task());
     assertEquals("lungs/3", c.modelPath());
     assertEquals("modelPath must be \"lungs/3\" (<task>/<version> of the manifest), got "
-        + "\"lungs/4\"", refusal(() -> new JobEvent.Completed("r", "lungs", T, m, "lungs/4")));
+        + "\"lungs/4\"", refusal(() -> new JobEvent.Completed("r", "lungs", T, m, "lungs/4", 1)));
     assertEquals("task must be the manifest's task \"lungs\", got \"other\"",
-        refusal(() -> new JobEvent.Completed("r", "other", T, m, "lungs/3")));
+        refusal(() -> new JobEvent.Completed("r", "other", T, m, "lungs/3", 1)));
   }
 
   @Test
   void failedNeedsAReasonButTheHintMayBeEmpty() {
     assertEquals("", Messages.failed().hint());
     assertEquals("reason must be a non-blank string, got \"\"",
-        refusal(() -> new JobEvent.Failed("r", "lungs", T, "", "retry")));
+        refusal(() -> new JobEvent.Failed("r", "lungs", T, "", "retry", 1)));
     assertEquals("hint must not be null",
-        refusal(() -> new JobEvent.Failed("r", "lungs", T, "oom", null)));
+        refusal(() -> new JobEvent.Failed("r", "lungs", T, "oom", null, 1)));
   }
 
   @Test

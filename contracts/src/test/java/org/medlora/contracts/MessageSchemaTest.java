@@ -216,7 +216,9 @@ class MessageSchemaTest {
         Map.entry(Messages.completed(), n -> at(n, "manifest").remove("opset")),
         Map.entry(Messages.completed(), n -> at(n, "manifest").put("task", "Lungs")),
         Map.entry(Messages.failed(), n -> n.put("reason", " ")),
-        Map.entry(Messages.cancelled(), n -> n.remove("request-id")));
+        Map.entry(Messages.cancelled(), n -> n.remove("request-id")),
+        Map.entry(Messages.completed(), n -> n.remove("attempt")),
+        Map.entry(Messages.cancelled(), n -> n.put("attempt", 0)));
     badEvents.forEach(e -> assertRefused(event, MessageCodec.toJson(e.getKey()), e.getValue()));
 
     String p = MessageCodec.toJson(Messages.publishedByCli());

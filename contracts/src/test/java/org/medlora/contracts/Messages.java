@@ -82,15 +82,15 @@ final class Messages {
   }
 
   static JobEvent.Completed completed() {
-    return JobEvent.Completed.of("lungs-001", T0.plusSeconds(3600), Manifests.segmentation());
+    return JobEvent.Completed.of("lungs-001", 1, T0.plusSeconds(3600), Manifests.segmentation());
   }
 
   static JobEvent.Failed failed() {
-    return new JobEvent.Failed("lungs-001", "lungs", T0, "out of memory at batch size 4", "");
+    return new JobEvent.Failed("lungs-001", "lungs", T0, "out of memory at batch size 4", "", 1);
   }
 
   static JobEvent.Cancelled cancelled() {
-    return new JobEvent.Cancelled("lungs-001", "lungs", T0, "wrong data set");
+    return new JobEvent.Cancelled("lungs-001", "lungs", T0, "wrong data set", 2);
   }
 
   static List<JobEvent> events() {

@@ -7,16 +7,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.Topics;
 
 /**
@@ -42,8 +46,33 @@ final class Kafka implements AutoCloseable {
     partitions.forEach(events::position);
   }
 
-  void send(String topic, String key, String value) throws Exception {
-    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  /** Sends and returns where the record landed. */
+  RecordMetadata send(String topic, String key, String value) throws Exception {
+    return producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  /** Sends to one partition, e.g. one that a given worker reads. */
+  RecordMetadata send(String topic, int partition, String key, String value) throws Exception {
+    return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+  }
+
+  /** Every terminal event of {@code requestId} on the topic, from its beginning. */
+  List<JobEvent> terminalEvents(String requestId) {
+    return all(Topics.TRAINING_EVENTS).stream()
+        .filter(r -> r.key().equals(requestId))
+        .map(r -> MessageCodec.fromJson(r.value(), JobEvent.class))
+        .filter(JobEvent::terminal)
+        .toList();
+  }
+
+  /** The announcement of {@code task} version {@code version} on model-published. */
+  ConsumerRecord<String, String> announcement(String task, int version) {
+    return all(Topics.MODEL_PUBLISHED).stream()
+        .filter(r -> {
+          ModelPublished p = MessageCodec.fromJson(r.value(), ModelPublished.class);
+          return p.task().equals(task) && p.version() == version;
+        })
+        .findFirst().orElseThrow(() -> new AssertionError("no announcement of " + task + " v" + version));
   }
 
   /** This request's events from the opening of this client up to its terminal one. */
@@ -100,7 +129,18 @@ final class Kafka implements AutoCloseable {
     }
   }
 
-  /** A consumer without a group: reads assigned partitions, commits nothing. */
+  /** The partitions of {@code topic} that each member of {@code group} reads, by its instance id (or client id). */
+  Map<String, List<Integer>> assignments(String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<String, List<Integer>> out = new TreeMap<>();
+      for (MemberDescription m : admin.describeConsumerGroups(List.of(group)).all().get().get(group).members()) {
+        out.put(m.groupInstanceId().orElse(m.clientId()),
+            m.assignment().topicPartitions().stream().map(TopicPartition::partition).sorted().toList());
+      }
+      return out;
+    }
+  }
+
   /**
    * {@code group}'s committed offsets on {@code topic}'s partitions that hold records, by
    * partition; a partition without a commit maps to -1. Read without joining the group.
@@ -122,6 +162,7 @@ final class Kafka implements AutoCloseable {
     }
   }
 
+  /** A consumer without a group: reads assigned partitions, commits nothing. */
   private KafkaConsumer<String, String> consumer() {
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);

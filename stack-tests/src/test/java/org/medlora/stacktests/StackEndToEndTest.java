@@ -3,26 +3,22 @@ package org.medlora.stacktests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.stacktests.StackFiles.figure;
+import static org.medlora.stacktests.StackFiles.request;
+import static org.medlora.stacktests.StackFiles.seconds;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
-import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.Topics;
-import org.medlora.synth.SyntheticDatasets;
+import org.medlora.stacktests.StackFiles.Answer;
 
 /**
  * The whole system through {@code bin/medlora up}'s real processes: a KRaft broker from Maven
@@ -45,32 +40,19 @@ import org.medlora.synth.SyntheticDatasets;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackEndToEndTest {
 
-  private static final String API_KEY = "e2e-key";
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
+  static StackFiles files;
   static Path dir;
-  static Path store;
-  static byte[] image;
   static UpProcess up;
   static Kafka kafka;
 
   @BeforeAll
   static void up() throws Exception {
-    dir = Path.of("target", "stack-e2e").toAbsolutePath();
-    deleteRecursively(dir);
-    store = dir.resolve("store");
-    Path datasets = Files.createDirectories(dir.resolve("datasets"));
-    Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
-    Path lungs = SyntheticDatasets.write(SyntheticDatasets.Kind.LUNG_XRAY,
-        new SyntheticDatasets.Options(12, 5, 112, false), datasets.resolve("lungs")).root();
-    try (Stream<Path> images = Files.list(lungs.resolve("CXR_png"))) {
-      image = Files.readAllBytes(images.sorted().findFirst().orElseThrow());
-    }
-    Files.copy(Path.of(System.getProperty("medlora.home"),
-        "model/src/test/resources/dinov2-reference/fixture_a/weights_meta.safetensors"), checkpoints.resolve("tiny.safetensors"));
+    files = StackFiles.write("stack-e2e");
+    dir = files.dir;
     long begin = System.nanoTime();
-    up = UpProcess.start(store, datasets, checkpoints, API_KEY, START_TIMEOUT);
+    up = UpProcess.start(files.store, files.datasets, files.checkpoints, StackFiles.API_KEY, START_TIMEOUT, Map.of());
     figure("up: all three parts ready after %.1f s", seconds(begin));
     kafka = new Kafka(up.bootstrap());
   }
@@ -94,13 +76,6 @@ class StackEndToEndTest {
         up.close();
       }
     }
-  }
-
-  private static String request(String id, String task, int epochs) {
-    return "{\"request-id\": \"" + id + "\", \"task\": \"" + task + "\", \"kind\": \"segmentation\","
-        + " \"dataset\": {\"location\": \"lungs\", \"layout\": \"image-mask-folders\"},"
-        + " \"checkpoint\": \"tiny.safetensors\", \"method\": {\"kind\": \"linear\"},"
-        + " \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": " + epochs + ", \"image-size\": 112, \"batch-size\": 4}";
   }
 
   private static List<String> types(List<JobEvent> events) {
@@ -288,7 +263,7 @@ class StackEndToEndTest {
     assertEquals(143, up.stop(Duration.ofSeconds(90)), up.output());
     up.close();
     long begin = System.nanoTime();
-    up = UpProcess.start(store, dir.resolve("datasets"), dir.resolve("checkpoints"), API_KEY, START_TIMEOUT);
+    up = UpProcess.start(files.store, files.datasets, files.checkpoints, StackFiles.API_KEY, START_TIMEOUT, Map.of());
     figure("up again on the same store: ready after %.1f s", seconds(begin));
     kafka = new Kafka(up.bootstrap());
     // The service read the compacted model-published topic kept by the broker.
@@ -347,52 +322,14 @@ class StackEndToEndTest {
 
   /** The announcement of {@code task} version {@code version} on model-published. */
   private static ConsumerRecord<String, String> announcement(String task, int version) {
-    return kafka.all(Topics.MODEL_PUBLISHED).stream()
-        .filter(r -> {
-          ModelPublished p = MessageCodec.fromJson(r.value(), ModelPublished.class);
-          return p.task().equals(task) && p.version() == version;
-        })
-        .findFirst().orElseThrow(() -> new AssertionError("no announcement of " + task + " v" + version));
+    return kafka.announcement(task, version);
   }
 
-  /** The published versions of {@code task} in the store, sorted. */
   static List<String> versions(String task) throws IOException {
-    Path dir = store.resolve(task);
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("[1-9][0-9]*"))
-          .sorted(Comparator.comparingInt(Integer::parseInt)).toList();
-    }
+    return files.versions(task);
   }
-
-  record Answer(int status, String version) {}
 
   static Answer segment(String task) throws IOException, InterruptedException {
-    HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + up.port + "/v1/models/" + task + "/segment"))
-        .timeout(Duration.ofSeconds(30))
-        .header("X-API-Key", API_KEY)
-        .header("Content-Type", "image/png")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-        .build();
-    HttpResponse<byte[]> response = HTTP.send(post, HttpResponse.BodyHandlers.ofByteArray());
-    return new Answer(response.statusCode(), response.headers().firstValue("Medlora-Model-Version").orElse(null));
-  }
-
-  static double seconds(long sinceNanos) {
-    return (System.nanoTime() - sinceNanos) / 1e9;
-  }
-
-  static void figure(String format, Object... args) {
-    System.out.println("[figure] " + String.format(Locale.ROOT, format, args));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    return files.segment(up.port, task);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +33,12 @@ final class UpProcess implements AutoCloseable {
     this.kafkaPort = kafkaPort;
   }
 
-  /** Starts {@code up} and returns once it says all parts are ready. */
-  static UpProcess start(Path store, Path datasets, Path checkpoints, String apiKey, Duration timeout)
-      throws IOException, InterruptedException {
+  /**
+   * Starts {@code up} and returns once it says all parts are ready. {@code environment} reaches
+   * its parts too, e.g. {@code MEDLORA_JAVA_OPTS} for the worker's and service's JVMs.
+   */
+  static UpProcess start(Path store, Path datasets, Path checkpoints, String apiKey, Duration timeout,
+      Map<String, String> environment) throws IOException, InterruptedException {
     int port = freePort();
     int workerPort = freePort();
     int kafkaPort = freePort();
@@ -47,8 +51,10 @@ final class UpProcess implements AutoCloseable {
         "--kafka-port", String.valueOf(kafkaPort), "--worker-port", String.valueOf(workerPort),
         "--dataset-root", datasets.toString(), "--checkpoint-root", checkpoints.toString(),
         "--api-key", apiKey);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     UpProcess up = new UpProcess(process, output, port, kafkaPort);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!up.output().contains(READY)) {

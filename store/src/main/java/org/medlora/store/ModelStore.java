@@ -63,6 +63,11 @@ import org.medlora.contracts.ModelManifest;
  * model's SHA-256 equals the manifest's; otherwise {@link CorruptModelException}. Reading only
  * its {@link #manifest manifest} makes the first two checks and leaves the model unread. Its
  * artifacts are checked by {@link #artifacts}, when they are wanted: a server never reads them.
+ *
+ * <p>A store made with {@link #oncePerRequest} is the arbiter between workers that may train the
+ * same request twice (a rebalance, a redelivery): it publishes at most one version per training
+ * request id, across tasks and processes, and counts each request's attempts. What it keeps for
+ * that lies in {@code <root>/.requests/}, which is no task (task names have no dot).
  */
 public final class ModelStore {
 
@@ -90,15 +95,59 @@ public final class ModelStore {
 
   private final Path root;
   private final RenameHook renameHook;
+  /** Null unless this store publishes once per request. */
+  private final RequestRecords requests;
 
   /** A store at {@code root}, which is created by the first {@code publish}. */
   public ModelStore(Path root) {
-    this(root, version -> {});
+    this(root, version -> {}, false);
   }
 
-  ModelStore(Path root, RenameHook renameHook) {
+  ModelStore(Path root, RenameHook renameHook, boolean oncePerRequest) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     this.renameHook = Objects.requireNonNull(renameHook, "renameHook");
+    this.requests = oncePerRequest ? new RequestRecords(this.root) : null;
+  }
+
+  /**
+   * A store at {@code root} that publishes at most one version per training request id: a
+   * publish whose manifest names a request that already produced a version, of any task, throws
+   * {@link RequestAlreadyPublishedException} and leaves no trace. The check and the rename into
+   * place happen under the request's lock, so two workers racing with one request id cannot both
+   * publish. What the workers sharing a store use; a manifest without a request is not limited.
+   */
+  public static ModelStore oncePerRequest(Path root) {
+    return new ModelStore(root, version -> {}, true);
+  }
+
+  /**
+   * The manifest of the version that training request {@code requestId} produced, of whichever
+   * task, if any. Reads manifests only (no model is hashed), so it stays cheap however large the
+   * models are. The store is the record: no other database can drift from it.
+   */
+  public Optional<ModelManifest> publishedFor(String requestId) throws IOException {
+    for (String task : tasks()) {
+      for (int version : versions(task)) {
+        ModelManifest manifest = manifest(task, version);
+        if (manifest.training() != null && requestId.equals(manifest.training().requestId())) {
+          return Optional.of(manifest);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Counts one more attempt at training request {@code requestId} and returns its number: 1 the
+   * first time, then 2, 3, ... across the processes sharing this store, crashes included.
+   *
+   * @throws IllegalStateException unless this store was made with {@link #oncePerRequest}
+   */
+  public int nextAttempt(String requestId) throws IOException {
+    if (requests == null) {
+      throw new IllegalStateException("only a store made with ModelStore.oncePerRequest counts attempts");
+    }
+    return requests.nextAttempt(requestId);
   }
 
   /** The store's directory. */
@@ -272,29 +321,48 @@ public final class ModelStore {
     try {
       String sha = writeVerified(temp.resolve(MODEL_FILE), source);
       List<ArtifactInfo> written = writeArtifacts(temp, kept);
-      int version = nextVersion(taskDir);
-      for (int attempt = 1; ; attempt++) {
-        ModelManifest m = draft.toManifest(version, sha, written);
-        writeManifest(temp.resolve(MANIFEST_FILE), m);
-        syncDirectory(temp);
-        Path target = taskDir.resolve(Integer.toString(version));
-        if (tryRename(temp, target, version)) {
-          renamed = true;
-          syncDirectory(taskDir);
-          updateConfig(taskDir, m);
-          return new PublishedModel(task, version, target, target.resolve(MODEL_FILE), m);
-        }
-        if (attempt == MAX_ATTEMPTS) {
-          throw new IOException(
-              "gave up publishing " + task + " after " + attempt + " version numbers were "
-                  + "taken by other publishers; last tried " + version);
-        }
-        version = Math.max(version + 1, nextVersion(taskDir));
+      PublishedModel published;
+      if (requests != null && draft.training() != null) {
+        String requestId = draft.training().requestId();
+        published = requests.locked(requestId, () -> {
+          Optional<ModelManifest> earlier = publishedFor(requestId);
+          if (earlier.isPresent()) {
+            throw new RequestAlreadyPublishedException(earlier.get());
+          }
+          return renameIntoPlace(task, taskDir, temp, draft, sha, written);
+        });
+      } else {
+        published = renameIntoPlace(task, taskDir, temp, draft, sha, written);
       }
+      renamed = true;
+      return published;
     } finally {
       if (!renamed) {
         deleteQuietly(temp);
       }
+    }
+  }
+
+  /** Gives the finished temporary directory the next free version number, then updates the config. */
+  private PublishedModel renameIntoPlace(String task, Path taskDir, Path temp, ManifestDraft draft, String sha,
+      List<ArtifactInfo> written) throws IOException {
+    int version = nextVersion(taskDir);
+    for (int attempt = 1; ; attempt++) {
+      ModelManifest m = draft.toManifest(version, sha, written);
+      writeManifest(temp.resolve(MANIFEST_FILE), m);
+      syncDirectory(temp);
+      Path target = taskDir.resolve(Integer.toString(version));
+      if (tryRename(temp, target, version)) {
+        syncDirectory(taskDir);
+        updateConfig(taskDir, m);
+        return new PublishedModel(task, version, target, target.resolve(MODEL_FILE), m);
+      }
+      if (attempt == MAX_ATTEMPTS) {
+        throw new IOException(
+            "gave up publishing " + task + " after " + attempt + " version numbers were "
+                + "taken by other publishers; last tried " + version);
+      }
+      version = Math.max(version + 1, nextVersion(taskDir));
     }
   }
 
@@ -436,7 +504,7 @@ public final class ModelStore {
   }
 
   /** Temporary file, sync, atomic rename: readers see the old file or the new, never a mix. */
-  private static void writeAtomically(Path file, String text) throws IOException {
+  static void writeAtomically(Path file, String text) throws IOException {
     Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {

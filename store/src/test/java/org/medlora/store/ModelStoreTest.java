@@ -272,7 +272,7 @@ class ModelStoreTest {
         assertEquals(1, version);
         rival.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
       }
-    });
+    }, false);
     PublishedModel ours = store.publish("lungs", Fixtures.model(2), Fixtures.segmentation("lungs"));
 
     assertTrue(raced[0]);

@@ -1,7 +1,9 @@
 package org.medlora.worker;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The worker's settings under {@code medlora.*}; environment variables override them. */
 @ConfigMapping(prefix = "medlora")
@@ -26,5 +28,20 @@ public interface WorkerConfig {
 
     /** What requests' {@code checkpoint} resolves under (MEDLORA_WORKER_CHECKPOINT_ROOT). */
     Path checkpointRoot();
+
+    /**
+     * How long a terminal event, an announcement or an acknowledgement is retried while the
+     * broker is away (MEDLORA_WORKER_DELIVERY_DEADLINE, e.g. {@code 30M}); after that the worker
+     * exits so that its requests are delivered again rather than acknowledged without an answer.
+     */
+    @WithDefault("30M")
+    Duration deliveryDeadline();
+
+    /**
+     * Partitions of {@code training-requests} when the worker creates it: at most this many
+     * workers share the requests (MEDLORA_WORKER_REQUEST_PARTITIONS).
+     */
+    @WithDefault("12")
+    int requestPartitions();
   }
 }

@@ -79,6 +79,6 @@ class KafkaSecurityTest {
     assertInstanceOf(JobEvent.Failed.class, seen.get(0), "read the request and answered it: " + seen);
 
     clients.send(Topics.TRAINING_REQUESTS, "garbage", "this is not JSON");
-    assertEquals("this is not JSON", clients.first(Topics.TRAINING_REQUESTS_DLQ, Duration.ofSeconds(60)).value());
+    assertEquals("this is not JSON", clients.first(Topics.TRAINING_REQUESTS_DLQ, "garbage", Duration.ofSeconds(60)).value());
   }
 }

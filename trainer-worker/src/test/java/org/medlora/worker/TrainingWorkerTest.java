@@ -1,6 +1,7 @@
 package org.medlora.worker;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -141,8 +142,8 @@ class TrainingWorkerTest {
             TrainingRequest.class), done.manifest().training(),
         "the manifest keeps the request as sent: relative paths, the worker's roots unnamed");
 
-    ConsumerRecord<String, String> announcement = clients.first(Topics.MODEL_PUBLISHED, Duration.ofSeconds(30));
-    assertEquals("it-lungs", announcement.key(), "announcements are keyed by task");
+    // Keyed by task (a worker also announces again at start-up what an earlier run left in its store).
+    ConsumerRecord<String, String> announcement = clients.first(Topics.MODEL_PUBLISHED, "it-lungs", Duration.ofSeconds(30));
     ModelPublished published = MessageCodec.fromJson(announcement.value(), ModelPublished.class);
     assertEquals(done.manifest().modelSha256(), published.modelSha256());
     assertEquals(List.of(1), new ModelStore(store).versions("it-lungs"));
@@ -191,9 +192,13 @@ class TrainingWorkerTest {
   @Order(4)
   void aMessageThatIsNotARequestGoesToTheDeadLetterTopicAndTheWorkerGoesOn() throws Exception {
     clients.send(Topics.TRAINING_REQUESTS, "garbage", "this is not JSON");
-    ConsumerRecord<String, String> dead = clients.first(Topics.TRAINING_REQUESTS_DLQ, Duration.ofSeconds(60));
+    ConsumerRecord<String, String> dead = clients.first(Topics.TRAINING_REQUESTS_DLQ, "garbage", Duration.ofSeconds(60));
     assertEquals("this is not JSON", dead.value(), "kept as received");
     assertNotNull(dead.headers().lastHeader("dead-letter-reason"), "with the reason in a header");
+    byte[] notUtf8 = {'{', (byte) 0xC3, '(', (byte) 0xFF, '}'};
+    clients.sendBytes(Topics.TRAINING_REQUESTS, "not-utf8", notUtf8);
+    assertArrayEquals(notUtf8, clients.firstBytes(Topics.TRAINING_REQUESTS_DLQ, "not-utf8", Duration.ofSeconds(60)),
+        "bytes that are not UTF-8 kept byte for byte");
 
     // The worker is still there: a valid request naming what is not there fails with a reason.
     clients.send(Topics.TRAINING_REQUESTS, "it-missing", request("it-missing", "it-missing", "no-such-data",
@@ -279,7 +284,7 @@ class TrainingWorkerTest {
         "\"method\": {\"kind\": \"lora\"}, \"epochs\": 500"));
     clients.until("it-long", e -> e instanceof JobEvent.Accepted);
     TopicPartition partition = new TopicPartition(Topics.TRAINING_REQUESTS, sent.partition());
-    // Acknowledged offsets are committed every 500 ms in tests: several intervals pass while it runs.
+    // Nothing commits on a timer: the offset stays behind the running request.
     await("not acknowledged while it runs").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(250)).until(() -> committed(partition) <= sent.offset());
     assertTrue(types(clients.seen("it-long")).stream().noneMatch(t -> t.equals("completed") || t.equals("failed")),
@@ -290,6 +295,8 @@ class TrainingWorkerTest {
     List<JobEvent> seen = clients.untilTerminal("it-long");
     JobEvent.Cancelled cancelled = assertInstanceOf(JobEvent.Cancelled.class, seen.get(seen.size() - 1));
     assertTrue(cancelled.reason().endsWith(" was cancelled: test"), "with the cancellation's reason: " + cancelled.reason());
+    JobEvent.Accepted accepted = (JobEvent.Accepted) seen.get(0);
+    assertEquals(accepted.attempt(), cancelled.attempt(), "the terminal event names its attempt");
     await("acknowledged after its terminal event").atMost(Duration.ofSeconds(30))
         .until(() -> committed(partition) > sent.offset());
   }

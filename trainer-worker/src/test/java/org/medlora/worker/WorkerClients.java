@@ -20,6 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.medlora.contracts.JobEvent;
@@ -73,6 +76,14 @@ final class WorkerClients implements AutoCloseable {
     return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
   }
 
+  /** Sends a value as raw bytes, e.g. bytes that are not UTF-8. */
+  void sendBytes(String topic, String key, byte[] value) throws Exception {
+    try (KafkaProducer<String, byte[]> bytes = new KafkaProducer<>(only(ProducerConfig.configNames()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      bytes.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+  }
+
   /** This request's events, up to and including its terminal one. */
   List<JobEvent> untilTerminal(String requestId) {
     return until(requestId,
@@ -104,32 +115,47 @@ final class WorkerClients implements AutoCloseable {
     return List.copyOf(byRequest.getOrDefault(requestId, List.of()));
   }
 
-  /** The first record of {@code topic}, read from its beginning. */
-  ConsumerRecord<String, String> first(String topic, Duration timeout) {
-    try (KafkaConsumer<String, String> consumer = consumer()) {
+  /** The first record of {@code topic} with {@code key}, read from its beginning. */
+  ConsumerRecord<String, String> first(String topic, String key, Duration timeout) {
+    return first(topic, key, new StringDeserializer(), timeout);
+  }
+
+  /** The value of the first record of {@code topic} with {@code key}, as raw bytes. */
+  byte[] firstBytes(String topic, String key, Duration timeout) {
+    return first(topic, key, new ByteArrayDeserializer(), timeout).value();
+  }
+
+  private <V> ConsumerRecord<String, V> first(String topic, String key, Deserializer<V> values, Duration timeout) {
+    try (KafkaConsumer<String, V> consumer = consumer(values)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
-          return r;
+        for (ConsumerRecord<String, V> r : consumer.poll(POLL)) {
+          if (key.equals(r.key())) {
+            return r;
+          }
         }
       }
-      throw new AssertionError("nothing on " + topic + " within " + timeout);
+      throw new AssertionError("no record with key " + key + " on " + topic + " within " + timeout);
     }
   }
 
   /** A consumer without a group: it reads assigned partitions and commits nothing. */
   private KafkaConsumer<String, String> consumer() {
+    return consumer(new StringDeserializer());
+  }
+
+  private <V> KafkaConsumer<String, V> consumer(Deserializer<V> values) {
     Map<String, Object> config = only(ConsumerConfig.configNames());
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    return new KafkaConsumer<>(config, new StringDeserializer(), values);
   }
 
   /** The topic's partitions, once it exists (asking for them creates it on the test broker). */
-  private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer, String topic) {
+  private static List<TopicPartition> partitions(KafkaConsumer<String, ?> consumer, String topic) {
     List<PartitionInfo> info = await().atMost(Duration.ofSeconds(60))
         .pollInSameThread() // a consumer is used by one thread only
         .until(() -> consumer.partitionsFor(topic), p -> p != null && !p.isEmpty());

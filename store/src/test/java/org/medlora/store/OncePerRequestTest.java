@@ -1,0 +1,109 @@
+package org.medlora.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.ModelManifest;
+
+/** The store as the arbiter between attempts at one training request (Fixtures' drafts are all for lungs-001). */
+class OncePerRequestTest {
+
+  @TempDir Path root;
+
+  @Test
+  void aSecondVersionForOneRequestIdIsRefusedWhateverItsTaskAndNamesTheFirst() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    PublishedModel first = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+
+    RequestAlreadyPublishedException sameTask = assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("lungs", Fixtures.model(2), Fixtures.segmentation("lungs")));
+    RequestAlreadyPublishedException otherTask = assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("hearts", Fixtures.model(3), Fixtures.segmentation("hearts")));
+
+    assertEquals(first.manifest(), sameTask.published());
+    assertEquals(first.manifest(), otherTask.published());
+    assertEquals(List.of(1), store.versions("lungs"));
+    assertEquals(List.of(), store.versions("hearts"));
+    try (Stream<Path> left = Files.list(root.resolve("lungs"))) {
+      assertEquals(List.of("1", "config.pbtxt"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+          "the loser's temporary directory is gone");
+    }
+    assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
+    assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
+  }
+
+  @Test
+  void aPlainStoreStillPublishesEveryCall() throws IOException {
+    ModelStore store = new ModelStore(root);
+    store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    store.publish("lungs", Fixtures.model(2), Fixtures.segmentation("lungs"));
+    assertEquals(List.of(1, 2), store.versions("lungs"));
+  }
+
+  @Test
+  void ofEightPublishersRacingWithOneRequestExactlyOneWins() throws Exception {
+    int publishers = 8;
+    CyclicBarrier start = new CyclicBarrier(publishers);
+    ExecutorService pool = Executors.newFixedThreadPool(publishers);
+    try {
+      List<Future<PublishedModel>> results = new ArrayList<>();
+      for (int i = 0; i < publishers; i++) {
+        int seed = i;
+        // Each its own store object, as separate workers have.
+        ModelStore store = ModelStore.oncePerRequest(root);
+        results.add(pool.submit(() -> {
+          start.await();
+          return store.publish(seed % 2 == 0 ? "lungs" : "hearts", Fixtures.model(seed),
+              Fixtures.segmentation(seed % 2 == 0 ? "lungs" : "hearts"));
+        }));
+      }
+      List<PublishedModel> won = new ArrayList<>();
+      List<ModelManifest> answers = new ArrayList<>();
+      for (Future<PublishedModel> r : results) {
+        try {
+          won.add(r.get());
+        } catch (ExecutionException e) {
+          answers.add(((RequestAlreadyPublishedException) e.getCause()).published());
+        }
+      }
+      assertEquals(1, won.size(), "one winner");
+      assertTrue(answers.stream().allMatch(won.get(0).manifest()::equals), "every loser answered with the winner's");
+      ModelStore store = new ModelStore(root);
+      assertEquals(1, store.tasks().stream().mapToInt(t -> {
+        try {
+          return store.versions(t).size();
+        } catch (IOException e) {
+          throw new AssertionError(e);
+        }
+      }).sum(), "one version in the whole store");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void attemptsAreCountedAcrossStoreObjectsPerRequest() throws IOException {
+    assertEquals(1, ModelStore.oncePerRequest(root).nextAttempt("a"));
+    assertEquals(2, ModelStore.oncePerRequest(root).nextAttempt("a"));
+    assertEquals(1, ModelStore.oncePerRequest(root).nextAttempt("b"));
+    assertEquals(3, ModelStore.oncePerRequest(root).nextAttempt("a"));
+    assertEquals(Optional.empty(), ModelStore.oncePerRequest(root).publishedFor("a"));
+    assertEquals(Set.of(), new ModelStore(root).tasks(), "the records are no task");
+  }
+}
