@@ -17,6 +17,6 @@ USER 10001:10001
 EXPOSE 8080
 # bash's /dev/tcp: no curl in the image.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD \
-  bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /q/health/live HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
+  bash -c 'exec 3<>/dev/tcp/127.0.0.1/${QUARKUS_HTTP_PORT:-8080} && printf "GET /q/health/live HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
 # The JVM is PID 1 and gets SIGTERM itself: Quarkus drains in-flight requests (quarkus.shutdown.timeout).
 ENTRYPOINT ["java", "-jar", "quarkus-run.jar"]

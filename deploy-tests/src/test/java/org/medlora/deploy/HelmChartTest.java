@@ -26,7 +26,6 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +164,18 @@ class HelmChartTest {
     Exception t = assertThrows(IllegalStateException.class,
         () -> new Helm(Repository.chart()).template().withValuesFile(typo).call());
     assertTrue(t.getMessage().contains("servce"), t.getMessage());
+  }
+
+  @Test
+  void parsingIsStrict() {
+    String service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 80\n";
+    RenderedChart.parse(service, "a valid Service");
+    AssertionError field = assertThrows(AssertionError.class,
+        () -> RenderedChart.parse(service + "      targetPortt: http\n", "a typo"));
+    assertTrue(field.getMessage().contains("targetPortt"), field.getMessage());
+    AssertionError kind = assertThrows(AssertionError.class,
+        () -> RenderedChart.parse("apiVersion: example.org/v1\nkind: Widget\nmetadata:\n  name: w\n", "a CRD"));
+    assertTrue(kind.getMessage().contains("does not know"), kind.getMessage());
   }
 
   static EnvVar env(Deployment deployment, String name) {

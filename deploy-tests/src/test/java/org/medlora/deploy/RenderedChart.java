@@ -40,13 +40,19 @@ record RenderedChart(String valuesFile, List<HasMetadata> resources) {
       if (document.lines().allMatch(line -> line.isBlank() || line.startsWith("#"))) {
         continue;
       }
-      Object parsed = SERIALIZATION.unmarshal(document);
-      assertTrue(parsed instanceof HasMetadata && !(parsed instanceof GenericKubernetesResource),
-          () -> ciValuesFile + ": a document of a kind the typed model does not know:\n" + document);
-      assertNoUnknownFields((HasMetadata) parsed, ((HasMetadata) parsed).getKind());
-      resources.add((HasMetadata) parsed);
+      resources.add(parse(document, ciValuesFile));
     }
     return new RenderedChart(ciValuesFile, List.copyOf(resources));
+  }
+
+  /** One YAML document as its typed class; fails on an unknown kind or field. */
+  static HasMetadata parse(String document, String source) {
+    Object parsed = SERIALIZATION.unmarshal(document);
+    assertTrue(parsed instanceof HasMetadata && !(parsed instanceof GenericKubernetesResource),
+        () -> source + ": a document of a kind the typed model does not know:\n" + document);
+    HasMetadata resource = (HasMetadata) parsed;
+    assertNoUnknownFields(resource, source + ": " + resource.getKind() + " " + resource.getMetadata().getName());
+    return resource;
   }
 
   <T extends HasMetadata> List<T> all(Class<T> type) {
