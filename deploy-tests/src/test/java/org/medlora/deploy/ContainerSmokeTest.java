@@ -36,6 +36,8 @@ class ContainerSmokeTest {
       assertTrue(exited, "docker/smoke-test.sh did not finish in 20 minutes:\n" + output);
       assertEquals(0, script.exitValue(), "docker/smoke-test.sh failed:\n" + output);
       assertTrue(output.contains("the worker container trained and published lungs/1"), output);
+      // The CPU image on a host without a GPU: the worker says it falls back to the CPU.
+      assertTrue(output.contains("accepted by a worker (attempt 1, training on cpu)"), output);
       assertTrue(output.contains("segment answered 200 with a mask PNG"), output);
       assertTrue(output.contains("smoke test passed"), output);
     }

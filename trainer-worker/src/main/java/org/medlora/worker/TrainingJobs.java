@@ -22,6 +22,7 @@ import org.medlora.contracts.MessageCodec;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.TrainingRequest;
+import org.medlora.export.ComputeDevice;
 import org.medlora.export.ExportParityException;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
@@ -90,7 +91,8 @@ public class TrainingJobs {
       // The run reads the resolved paths; the manifest keeps the request as sent, roots unnamed.
       Path dataset = RequestPath.DATASET.resolve(config.worker().datasetRoot(), request.dataset().location());
       Path checkpoint = RequestPath.CHECKPOINT.resolve(config.worker().checkpointRoot(), request.checkpoint());
-      events.send(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), 1));
+      events.send(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), 1,
+          ComputeDevice.label(ComputeDevice.current())));
       TrainingRun.Outcome outcome = new TrainingRun(request, dataset, checkpoint, store, progress(id),
           () -> cancellations.isCancelled(id.requestId())).run();
       PublishedModel published = outcome.published();
