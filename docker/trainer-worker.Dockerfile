@@ -21,5 +21,5 @@ USER 10001:10001
 EXPOSE 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=120s --retries=3 CMD \
   bash -c 'exec 3<>/dev/tcp/127.0.0.1/${QUARKUS_HTTP_PORT:-8081} && printf "GET /q/health/live HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
-# SIGTERM reaches the JVM (PID 1): the worker finishes or releases its job before it exits.
+# SIGTERM reaches the JVM (PID 1); a job it does not finish stays unacknowledged and is redelivered.
 ENTRYPOINT ["java", "-jar", "quarkus-run.jar"]
