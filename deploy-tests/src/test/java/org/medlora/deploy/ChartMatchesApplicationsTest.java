@@ -29,24 +29,14 @@ import org.medlora.worker.WorkerConfig;
  */
 class ChartMatchesApplicationsTest {
 
+  private static final String CI_VALUES = "org.medlora.deploy.RenderedChart#ciValuesFiles";
+
   private static final AppConfiguration SERVICE =
       AppConfiguration.of(MedloraConfig.class, "medlora", JWTAuthContextInfoProvider.class);
   private static final AppConfiguration WORKER = AppConfiguration.of(WorkerConfig.class, "medlora");
 
   /** Quarkus SmallRye Health's endpoints under the default non-application root. */
   private static final Set<String> HEALTH_PATHS = Set.of("/q/health/started", "/q/health/live", "/q/health/ready");
-
-  static List<String> ciValuesFiles() {
-    return RenderedChart.ciValuesFiles();
-  }
-
-  @ParameterizedTest
-  @MethodSource("ciValuesFiles")
-  void everyEnvironmentVariableTheChartSetsIsReadByItsApplication(String valuesFile) {
-    RenderedChart chart = RenderedChart.render(valuesFile);
-    assertReadsAll(SERVICE, chart.service());
-    assertReadsAll(WORKER, chart.worker());
-  }
 
   @Test
   void theCheckRefusesAVariableNoApplicationReads() {
@@ -59,9 +49,11 @@ class ChartMatchesApplicationsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("ciValuesFiles")
-  void probesHitQuarkusHealthOnTheApplicationsPort(String valuesFile) {
+  @MethodSource(CI_VALUES)
+  void everyVariableIsReadByItsApplicationAndProbesHitQuarkusHealthOnItsPort(String valuesFile) {
     RenderedChart chart = RenderedChart.render(valuesFile);
+    assertReadsAll(SERVICE, chart.service());
+    assertReadsAll(WORKER, chart.worker());
     assertProbes(SERVICE, chart.service());
     assertProbes(WORKER, chart.worker());
     for (AppConfiguration app : List.of(SERVICE, WORKER)) {

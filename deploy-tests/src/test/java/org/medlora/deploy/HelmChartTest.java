@@ -35,18 +35,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** helm/medlora: linted, rendered for each values file of ci/, and what each renders. */
 class HelmChartTest {
 
+  private static final String CI_VALUES = "org.medlora.deploy.RenderedChart#ciValuesFiles";
+
   @Test
   void lintsCleanWithItsDefaultValues() {
     LintResult result = new Helm(Repository.chart()).lint().strict().call();
     assertFalse(result.isFailed(), () -> "helm lint --strict: " + result.getMessages());
   }
 
-  static List<String> ciValuesFiles() {
-    return RenderedChart.ciValuesFiles();
-  }
-
   @ParameterizedTest
-  @MethodSource("ciValuesFiles")
+  @MethodSource(CI_VALUES)
   void everyPodRunsNonRootOnAReadOnlyRootWithNoCapabilities(String valuesFile) {
     RenderedChart chart = RenderedChart.render(valuesFile);
     List<PodSpec> pods = new java.util.ArrayList<>(chart.all(Deployment.class).stream()
@@ -67,7 +65,7 @@ class HelmChartTest {
   }
 
   @ParameterizedTest
-  @MethodSource("ciValuesFiles")
+  @MethodSource(CI_VALUES)
   void theStoreIsReadWriteInTheWorkerAndReadOnlyInTheService(String valuesFile) {
     RenderedChart chart = RenderedChart.render(valuesFile);
     VolumeMount serviceMount = mountPath(RenderedChart.container(chart.service()), "/var/lib/medlora/store").orElseThrow();
