@@ -46,19 +46,25 @@ fi
 pod() { podman "${podman_opts[@]}" "$@"; }
 build() { pod build --format docker --network host "${limits[@]}" "$@"; }
 
-# debootstrap's mirror: the one apt itself uses on this host.
+# debootstrap's mirror: the Debian archive apt itself uses on this host (one-line or deb822
+# sources), else Debian's own.
 apt_mirror() {
-  grep -rhoE '(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-    | grep -v security | head -1 | awk '{print $2}'
+  local mirror
+  mirror="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+    | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ' || true)"
+  echo "${mirror:-http://deb.debian.org/debian}"
 }
 
 ensure_local_jre() {
   if ! pod image exists "$local_base"; then
     local rootfs; rootfs="$(mktemp -d)"
     echo "build.sh: making $local_base with debootstrap (about 2 minutes, once)" >&2
-    debootstrap --variant=minbase bookworm "$rootfs" "$(apt_mirror)" >/dev/null
+    if ! debootstrap --variant=minbase bookworm "$rootfs" "$(apt_mirror)" >"$rootfs.log" 2>&1; then
+      echo "build.sh: debootstrap failed (mirror $(apt_mirror)); its log: $rootfs.log" >&2
+      exit 1
+    fi
     tar -C "$rootfs" -c . | pod import - "$local_base" >/dev/null
-    rm -rf "$rootfs"
+    rm -rf "$rootfs" "$rootfs.log"
   fi
   if ! pod image exists "$local_jre"; then
     build -f "$root/docker/jre.Dockerfile" --build-arg "BASE_IMAGE=$local_base" -t "$local_jre" "$root/docker"
