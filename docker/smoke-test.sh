@@ -28,7 +28,14 @@ work="${work:-$(mktemp -d)}"
 started=$SECONDS
 say() { echo "smoke-test: [$((SECONDS - started)) s] $*"; }
 pod() { podman --runtime runc --cgroup-manager cgroupfs "$@"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A port nothing listens on (bash alone: connecting fails).
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 # Waits up to $2 seconds until URL $1 answers 200.
 wait_for() {
   local deadline=$((SECONDS + $2))
