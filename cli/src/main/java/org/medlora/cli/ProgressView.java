@@ -37,7 +37,7 @@ final class ProgressView {
       }
       out.println(line);
     } else if (event instanceof JobEvent.Accepted a) {
-      println("accepted by a worker (attempt " + a.attempt() + ")");
+      println("accepted by a worker (attempt " + a.attempt() + ", training on " + a.device() + ")");
     }
     out.flush();
   }

@@ -30,10 +30,10 @@ class ProgressViewTest {
   void withoutATerminalEachEventIsAPlainLine() {
     StringWriter out = new StringWriter();
     ProgressView view = new ProgressView(new PrintWriter(out), false);
-    view.show(new JobEvent.Accepted("r1", "lungs", Instant.EPOCH, 1));
+    view.show(new JobEvent.Accepted("r1", "lungs", Instant.EPOCH, 1, "cpu"));
     view.show(progress(1, 3));
     view.println("done");
-    assertEquals("accepted by a worker (attempt 1)\n"
+    assertEquals("accepted by a worker (attempt 1, training on cpu)\n"
         + "train   [#####---------------] epoch 1/4  train-loss 0.500  dice 0.812  ETA 0m03s\ndone\n", out.toString());
   }
 

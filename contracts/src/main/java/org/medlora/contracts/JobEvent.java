@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What happened to a training request, published by the trainer on {@link Topics#TRAINING_EVENTS}
@@ -56,22 +57,31 @@ public sealed interface JobEvent
    * The trainer took the request on.
    *
    * @param attempt 1 the first time, one more on each retry of the same request
+   * @param device where it trains: {@code cpu} or {@code gpu:N} (the trainer picks the GPU when it
+   *     has one), one of {@link #DEVICE}
    */
   record Accepted(
       @JsonProperty("schema-version") int schemaVersion,
       @JsonProperty("request-id") String requestId,
       String task,
       Instant timestamp,
-      int attempt)
+      int attempt,
+      String device)
       implements JobEvent {
+
+    /** The device labels: the CPU, or a GPU by its index. */
+    public static final Pattern DEVICE = Pattern.compile("cpu|gpu:[0-9]{1,3}");
 
     public Accepted {
       checkCommon(schemaVersion, requestId, task, timestamp);
       Checks.atLeast("attempt", attempt, 1);
+      if (!DEVICE.matcher(Checks.nonNull("device", device)).matches()) {
+        throw Checks.invalid("device", "must be cpu or gpu:N, got " + Checks.quoted(device));
+      }
     }
 
-    public Accepted(String requestId, String task, Instant timestamp, int attempt) {
-      this(SCHEMA_VERSION, requestId, task, timestamp, attempt);
+    public Accepted(String requestId, String task, Instant timestamp, int attempt, String device) {
+      this(SCHEMA_VERSION, requestId, task, timestamp, attempt, device);
     }
 
     @Override

@@ -186,8 +186,9 @@ public final class MessageCodec {
     switch (type) {
       case "accepted": {
         int attempt = root.integer("attempt");
+        String device = root.string("device");
         return root.buildNamingFields(
-            () -> new JobEvent.Accepted(schema, requestId, task, timestamp, attempt));
+            () -> new JobEvent.Accepted(schema, requestId, task, timestamp, attempt, device));
       }
       case "progress": {
         String phase = root.string("phase");

@@ -32,18 +32,20 @@ class JobEventTest {
 
   @Test
   void everyEventChecksTheFieldsAllShare() {
-    assertTrue(refusal(() -> new JobEvent.Accepted("a/b", "lungs", T, 1))
+    assertTrue(refusal(() -> new JobEvent.Accepted("a/b", "lungs", T, 1, "cpu"))
         .startsWith("requestId must be 1 to 128 characters"));
     assertTrue(refusal(() -> new JobEvent.Failed("r", "Lungs", T, "x", "", 1))
         .startsWith("task must be 1 to 64 characters"));
     assertEquals("timestamp must not be null",
         refusal(() -> new JobEvent.Cancelled("r", "lungs", null, "x", 1)));
     assertEquals("schemaVersion must be 1, got 2",
-        refusal(() -> new JobEvent.Accepted(2, "r", "lungs", T, 1)));
+        refusal(() -> new JobEvent.Accepted(2, "r", "lungs", T, 1, "cpu")));
     assertEquals("attempt must be >= 1, got 0",
-        refusal(() -> new JobEvent.Accepted("r", "lungs", T, 0)));
+        refusal(() -> new JobEvent.Accepted("r", "lungs", T, 0, "cpu")));
     assertEquals("attempt must be >= 1, got 0",
         refusal(() -> new JobEvent.Failed("r", "lungs", T, "x", "", 0)));
+    assertEquals("device must be cpu or gpu:N, got \"cuda\"",
+        refusal(() -> new JobEvent.Accepted("r", "lungs", T, 1, "cuda")));
   }
 
   @Test

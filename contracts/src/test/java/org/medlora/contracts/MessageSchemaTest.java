@@ -211,6 +211,7 @@ class MessageSchemaTest {
     List<Map.Entry<JobEvent, Consumer<ObjectNode>>> badEvents = List.of(
         Map.entry(Messages.accepted(), n -> n.put("type", "paused")),
         Map.entry(Messages.accepted(), n -> n.put("attempt", 0)),
+        Map.entry(Messages.accepted(), n -> n.put("device", "cuda")),
         Map.entry(Messages.progress(), n -> n.remove("metrics")),
         Map.entry(Messages.progress(), n -> n.put("type", "failed")),
         Map.entry(Messages.completed(), n -> at(n, "manifest").remove("opset")),

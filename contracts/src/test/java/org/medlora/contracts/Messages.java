@@ -69,7 +69,7 @@ final class Messages {
   }
 
   static JobEvent.Accepted accepted() {
-    return new JobEvent.Accepted("lungs-001", "lungs", T0, 2);
+    return new JobEvent.Accepted("lungs-001", "lungs", T0, 2, "gpu:0");
   }
 
   static JobEvent.Progress progress() {

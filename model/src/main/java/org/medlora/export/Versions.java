@@ -19,6 +19,7 @@ public final class Versions {
     m.put("medlora", medlora());
     m.put("djl", Engine.getDjlVersion());
     m.put("libtorch", Engine.getEngine("PyTorch").getVersion());
+    m.put("device", ComputeDevice.label(ComputeDevice.current()));
     m.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
     m.put("java", System.getProperty("java.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));

@@ -224,7 +224,7 @@ class StackEndToEndTest {
     Path ok = Files.writeString(dir.resolve("submit-ok.json"), request("e2e-submit", "lungs-s", 2));
     Cli.Result done = Cli.run("submit", "--request", ok.toString(), "--bootstrap", up.bootstrap());
     assertEquals(0, done.exitCode(), done.output());
-    assertTrue(done.output().contains("accepted by a worker (attempt 1)\n"), done.output());
+    assertTrue(done.output().contains("accepted by a worker (attempt 1, training on cpu)\n"), done.output());
     assertTrue(done.output().contains("train   [####################] epoch 2/2  train-loss "), "plain lines off a terminal");
     assertTrue(done.output().contains("completed: published lungs-s version 1 (lungs-s/1 in the store)\n"), done.output());
 

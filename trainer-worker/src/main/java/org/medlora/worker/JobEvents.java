@@ -113,7 +113,7 @@ public class JobEvents {
   /** The event in a few words: no paths, images or patient data, only what the event holds. */
   static String describe(JobEvent event) {
     if (event instanceof JobEvent.Accepted a) {
-      return "accepted (attempt " + a.attempt() + ")";
+      return "accepted (attempt " + a.attempt() + "), training on " + a.device();
     }
     if (event instanceof JobEvent.Progress p) {
       String metrics = p.metrics().entrySet().stream()

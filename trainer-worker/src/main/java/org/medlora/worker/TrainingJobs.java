@@ -38,6 +38,7 @@ import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.ModelPublished;
 import org.medlora.contracts.Topics;
 import org.medlora.contracts.TrainingRequest;
+import org.medlora.export.ComputeDevice;
 import org.medlora.export.ExportParityException;
 import org.medlora.store.ModelStore;
 import org.medlora.store.RequestAlreadyPublishedException;
@@ -168,7 +169,8 @@ public class TrainingJobs {
       // The run reads the resolved paths; the manifest keeps the request as sent, roots unnamed.
       Path dataset = RequestPath.DATASET.resolve(config.worker().datasetRoot(), request.dataset().location());
       Path checkpoint = RequestPath.CHECKPOINT.resolve(config.worker().checkpointRoot(), request.checkpoint());
-      events.sendLater(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), attempt));
+      events.sendLater(new JobEvent.Accepted(id.requestId(), id.task(), Instant.now(), attempt,
+          ComputeDevice.label(ComputeDevice.current())));
       TrainingRun.Outcome outcome = new TrainingRun(request, dataset, checkpoint, store, progress(id),
           () -> cancellations.isCancelled(id.requestId()) || !ownership.owns(partition)).run();
       return at.answer(outcome.published().manifest());

@@ -137,6 +137,9 @@ class TrainingWorkerTest {
     assertEquals(List.of("accepted", "progress", "progress", "progress", "completed"), types(seen));
     JobEvent.Completed done = (JobEvent.Completed) seen.get(4);
     assertEquals("it-lungs/1", done.modelPath());
+    // No GPU here: the worker falls back to the CPU and says so, in the event and the manifest.
+    assertEquals("cpu", ((JobEvent.Accepted) seen.get(0)).device());
+    assertEquals("cpu", done.manifest().software().get("device"));
     assertEquals(MessageCodec.fromJson(request("it-lungs-1", "it-lungs",
             "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 3"),
             TrainingRequest.class), done.manifest().training(),

@@ -73,8 +73,8 @@ class JobEventsTest {
   @Order(2)
   void streamsTheRunningJobsThenEachEventAsItComes() throws Exception {
     try (KafkaProducer<String, String> producer = producer()) {
-      send(producer, new JobEvent.Accepted("job-a", SEGMENTER, Instant.now(), 1));
-      send(producer, new JobEvent.Accepted("job-b", SEGMENTER, Instant.now(), 1));
+      send(producer, new JobEvent.Accepted("job-a", SEGMENTER, Instant.now(), 1, "cpu"));
+      send(producer, new JobEvent.Accepted("job-b", SEGMENTER, Instant.now(), 1, "cpu"));
       producer.send(new ProducerRecord<>(Topics.TRAINING_EVENTS, "junk", "not a job event")).get();
       send(producer, progress("job-a", 1));
 
@@ -89,10 +89,10 @@ class JobEventsTest {
         assertEquals(3, second.totalEpochs());
         assertEquals(Map.of("train-loss", 0.5, "val-dice", 0.2 * 2), second.metrics());
 
-        send(producer, JobEvent.Completed.of("job-a", Instant.now(), manifest()));
+        send(producer, JobEvent.Completed.of("job-a", 1, Instant.now(), manifest()));
         send(producer, new JobEvent.Failed("job-b", SEGMENTER, Instant.now(), "out of memory",
-            "use a smaller batch-size"));
-        send(producer, new JobEvent.Accepted("job-c", SEGMENTER, Instant.now(), 1));
+            "use a smaller batch-size", 1));
+        send(producer, new JobEvent.Accepted("job-c", SEGMENTER, Instant.now(), 1, "cpu"));
         first.awaitEvent(e -> e instanceof JobEvent.Completed);
         JobEvent failed = first.awaitEvent(e -> e instanceof JobEvent.Failed);
         assertEquals("out of memory", ((JobEvent.Failed) failed).reason());
@@ -130,7 +130,7 @@ class JobEventsTest {
       wait.until(ExpectedConditions.textToBePresentInElementLocated(
           By.cssSelector("li[data-request-id='job-d']"), "train: epoch 2 of 3"));
 
-      send(producer, JobEvent.Completed.of("job-d", Instant.now(), manifest()));
+      send(producer, JobEvent.Completed.of("job-d", 1, Instant.now(), manifest()));
       wait.until(ExpectedConditions.attributeToBe(
           By.cssSelector("li[data-request-id='job-d']"), "data-type", "completed"));
     } finally {
