@@ -283,9 +283,9 @@ class StackEndToEndTest {
   void sweepTrainsEachMethodThroughKafkaAndReportsThem() throws Exception {
     Path base = Files.writeString(dir.resolve("sweep.json"), request("e2e-sweep", "lungs-sweep", 2)
         .replace("\"method\": {\"kind\": \"linear\"}", "\"method\": {\"kind\": \"lora\", \"lora-alpha\": 4}"));
-    String[] sweep = {"sweep", "--request", base.toString(), "--methods", "linear,lora:2", "--store", store.toString(),
+    String[] sweep = {"sweep", "--request", base.toString(), "--methods", "linear,lora:2", "--store", files.store.toString(),
         "--out", dir.resolve("report").toString(), "--bootstrap", up.bootstrap(),
-        "--dataset-root", dir.resolve("datasets").toString(), "--checkpoint-root", dir.resolve("checkpoints").toString(),
+        "--dataset-root", files.datasets.toString(), "--checkpoint-root", files.checkpoints.toString(),
         "--examples", "2"};
     long begin = System.nanoTime();
     Cli.Result done = Cli.run(sweep);
