@@ -123,12 +123,19 @@ public final class ModelStore {
   /**
    * The manifest of the version that training request {@code requestId} produced, of whichever
    * task, if any. Reads manifests only (no model is hashed), so it stays cheap however large the
-   * models are. The store is the record: no other database can drift from it.
+   * models are. The store is the record: no other database can drift from it. A version whose
+   * manifest is damaged is passed over: it cannot be trusted to name its request, nothing can
+   * serve it, and one bad version must not stop every request of every task.
    */
   public Optional<ModelManifest> publishedFor(String requestId) throws IOException {
     for (String task : tasks()) {
       for (int version : versions(task)) {
-        ModelManifest manifest = manifest(task, version);
+        ModelManifest manifest;
+        try {
+          manifest = manifest(task, version);
+        } catch (CorruptModelException e) {
+          continue;
+        }
         if (manifest.training() != null && requestId.equals(manifest.training().requestId())) {
           return Optional.of(manifest);
         }

@@ -49,6 +49,17 @@ class OncePerRequestTest {
   }
 
   @Test
+  void aDamagedManifestElsewhereInTheStoreStopsNoRequest() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    PublishedModel first = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    new ModelStore(root).publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts"));
+    Files.writeString(root.resolve("hearts/1/manifest.json"), "{ truncated");
+
+    assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
+    assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
+  }
+
+  @Test
   void aPlainStoreStillPublishesEveryCall() throws IOException {
     ModelStore store = new ModelStore(root);
     store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
