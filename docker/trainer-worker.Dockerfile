@@ -10,11 +10,13 @@ WORKDIR /opt/medlora/trainer-worker
 
 # Writes go to three places only, so the root file system can be read-only: the model store
 # (a volume), /tmp, and DJL_CACHE_DIR, where DJL unpacks libtorch from its jar at start
-# (ai.djl.offline: never a download).
+# (ai.djl.offline: never a download). The health endpoint listens on every interface, as the
+# platform's probes come from outside the container (outside one, the worker binds to loopback).
 ENV MEDLORA_STORE_PATH=/var/lib/medlora/store \
     MEDLORA_WORKER_DATASET_ROOT=/var/lib/medlora/datasets \
     MEDLORA_WORKER_CHECKPOINT_ROOT=/var/lib/medlora/checkpoints \
     DJL_CACHE_DIR=/var/cache/djl \
+    QUARKUS_HTTP_HOST=0.0.0.0 \
     OMP_WAIT_POLICY=PASSIVE \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp -Dai.djl.offline=true"
 USER 10001:10001
