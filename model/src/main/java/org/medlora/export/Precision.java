@@ -1,6 +1,7 @@
 package org.medlora.export;
 
 import java.util.Locale;
+import org.medlora.contracts.ExportPrecision;
 
 /**
  * Numeric precision of an export and how closely it must follow the float32 DJL model.
@@ -23,6 +24,11 @@ public enum Precision {
   Precision(double tolerance, double ambiguousMargin) {
     this.tolerance = tolerance;
     this.ambiguousMargin = ambiguousMargin;
+  }
+
+  /** The precision a request or the command line names. */
+  public static Precision of(ExportPrecision precision) {
+    return valueOf(precision.name());
   }
 
   /** Bound on any float output's absolute difference from the DJL model. */
