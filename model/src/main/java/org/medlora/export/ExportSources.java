@@ -88,6 +88,11 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
     return new ExportSources(checkpoint, adapter, head, parts.get(VersionParts.DECODER), backbone);
   }
 
+  /** What the exported model will compute: its head's kind, or features without one. */
+  public ModelKind kind() throws IOException {
+    return head == null ? ModelKind.FEATURES : HeadFiles.readHead(head).kind();
+  }
+
   private static Path required(Map<String, Path> parts, PublishedModel version, String path) {
     Path file = parts.get(path);
     if (file == null) {
