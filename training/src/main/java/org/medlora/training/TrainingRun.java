@@ -69,6 +69,9 @@ public final class TrainingRun {
   /** The published model and the final validation (and test) metrics. */
   public record Outcome(PublishedModel published, Map<String, Double> metrics, List<String> problems) {}
 
+  /** Training batches read ahead on a loading thread unless {@link #prefetch} says otherwise. */
+  public static final int DEFAULT_PREFETCH = Prefetcher.DEFAULT_DEPTH;
+
   private final TrainingRequest request;
   private final Path datasetLocation;
   private final Path checkpointFile;
@@ -76,7 +79,7 @@ public final class TrainingRun {
   private final Listener listener;
   private final Cancellation cancellation;
   private final List<String> problems = new ArrayList<>();
-  private int prefetchDepth = Prefetcher.DEFAULT_DEPTH;
+  private int prefetchDepth = DEFAULT_PREFETCH;
 
   /** Reads the data set and checkpoint at the paths the request names. */
   public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
@@ -99,7 +102,7 @@ public final class TrainingRun {
 
   /**
    * Reads training batches up to {@code batches} ahead on a loading thread (default
-   * {@value Prefetcher#DEFAULT_DEPTH}); 0 reads them on the training thread. The trained weights
+   * {@value #DEFAULT_PREFETCH}); 0 reads them on the training thread. The trained weights
    * are the same either way; for benchmarks that compare the two.
    */
   public TrainingRun prefetch(int batches) {
