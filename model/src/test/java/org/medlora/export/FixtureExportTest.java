@@ -91,27 +91,27 @@ class FixtureExportTest {
     assertClose(expected.toFloatArray(), out.get("probabilities").floats(), 1e-5, "probabilities");
   }
 
-  @Test
-  void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
+  /** A 3-class segmenter at 224x224 with a decoder whose weights look trained. */
+  private Predictor segmenterWithDecoder() throws Exception {
     SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
     head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
     UpsamplingDecoder decoder = new UpsamplingDecoder(3, UpsamplingDecoder.DEFAULT_CHANNELS);
     decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
     // A non-zero output convolution, as after training, so the decoder's path counts.
     decoder.getParameters().values().forEach(p -> p.getArray().set(manager.randomNormal(p.getShape()).mul(0.1f).toFloatArray()));
-    OnnxExport.Result result = OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, Precision.FP32, 2, 3, Map.of());
+    return Predictor.segmenter(backbone(null), head, decoder);
+  }
+
+  @Test
+  void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.FP32, 2, 3, Map.of());
     assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
     assertEquals(0, result.verification().argmaxMismatches());
   }
 
   @Test
   void weightsAreStoredInTheLayoutTheirOperatorsReadAndInt8ProductsAreInteger() throws Exception {
-    SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
-    head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
-    UpsamplingDecoder decoder = new UpsamplingDecoder(3, UpsamplingDecoder.DEFAULT_CHANNELS);
-    decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
-    OnnxExport.Result result =
-        OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, Precision.INT8, 2, 3, Map.of());
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.INT8, 2, 3, Map.of());
     for (byte[] bytes : List.of(result.fp32(), result.model())) {
       GraphProto graph = ModelProto.parseFrom(bytes).getGraph();
       Set<String> constants = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
