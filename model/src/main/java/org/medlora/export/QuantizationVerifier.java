@@ -28,11 +28,11 @@ public final class QuantizationVerifier {
   private QuantizationVerifier() {}
 
   /**
-   * @throws ExportParityException naming every figure beyond its bound
+   * @throws ExportParityException.Int8Refused naming every figure beyond its bound
    * @throws IllegalArgumentException if there are no held-out images
    */
   public static QuantizationCheck check(byte[] fp32, byte[] int8, ModelKind kind, int classes, int height, int width,
-      HeldOutImages images, QuantizationBounds bounds) throws IOException, ExportParityException {
+      HeldOutImages images, QuantizationBounds bounds) throws IOException, ExportParityException.Int8Refused {
     if (kind == ModelKind.FEATURES) {
       throw new IllegalArgumentException("an int8 features model has no task answers to check: export it at fp32");
     }
@@ -81,9 +81,9 @@ public final class QuantizationVerifier {
       }
     });
     if (!beyond.isEmpty()) {
-      throw new ExportParityException("the int8 export answers too differently from fp32 on " + count[0] + " "
+      throw new ExportParityException.Int8Refused("the int8 export answers too differently from fp32 on " + count[0] + " "
           + images.source() + " images: " + String.join("; ", beyond)
-          + ". Export at fp32, or loosen the bounds (export.bounds in the request) if that is acceptable for the task");
+          + ". Export at fp32, or loosen the bounds if these figures are acceptable for the task");
     }
     boolean segmentation = kind == ModelKind.SEGMENTATION;
     return new QuantizationCheck(images.source(), count[0], segmentation ? agree : null, segmentation ? null : agree,

@@ -20,10 +20,10 @@ public final class OnnxOps {
    * so no Transpose runs at load or run time and standard ONNX tools see a plain MatMul.
    */
   public static String linear(OnnxGraph g, String x, String key, Parameter weight, Parameter bias) {
-    String b = g.initializer(key + ".bias", bias);
     if (g.arithmetic() == OnnxGraph.Arithmetic.FP32) {
-      return g.op("Add", List.of(g.op("MatMul", List.of(x, transposedWeight(g, key, weight))), b));
+      return floatLinear(g, x, key, weight, bias);
     }
+    String b = g.initializer(key + ".bias", bias);
     NDArray w = weight.getArray();
     int out = Math.toIntExact(w.getShape().get(0));
     Int8Weights q = Int8Weights.of(w.toFloatArray(), out, true);
@@ -53,7 +53,7 @@ public final class OnnxOps {
   /**
    * Convolution of x (B, Cin, H, W) with a (Cout, Cin, kh, kw) kernel and bias, then
    * {@code attributes} (pads, strides), in the graph's {@link OnnxGraph.Arithmetic}. int8 runs
-   * ConvInteger on uint8 values (ONNX Runtime's CPU kernel takes uint8 kernels only): the
+   * ConvInteger on uint8 values (ONNX Runtime's CPU kernel is registered for uint8 kernels): the
    * symmetric int8 kernel shifted by 128, with 128 as its one zero point.
    */
   public static String conv(OnnxGraph g, String x, String key, Parameter weight, Parameter bias,

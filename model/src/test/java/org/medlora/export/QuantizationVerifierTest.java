@@ -142,7 +142,7 @@ class QuantizationVerifierTest {
     // Another classifier's graph stands in for a broken quantization: other weights, other answers.
     byte[] fp32 = OnnxExport.export(classifier(3), SIZE, SIZE, Precision.FP32, 2, 1, Map.of()).model();
     byte[] other = OnnxExport.export(classifier(4), SIZE, SIZE, Precision.FP32, 2, 1, Map.of()).model();
-    ExportParityException e = assertThrows(ExportParityException.class,
+    ExportParityException e = assertThrows(ExportParityException.Int8Refused.class,
         () -> QuantizationVerifier.check(fp32, other, ModelKind.CLASSIFICATION, 3, SIZE, SIZE,
             labelledBy(fp32, ModelKind.CLASSIFICATION, 8), QuantizationBounds.DEFAULT));
     String m = e.getMessage();
