@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.medlora.contracts.DatasetLayout;
 import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.QuantizationBounds;
-import org.medlora.contracts.QuantizationCheck;
 import org.medlora.export.ExportSources;
 import org.medlora.export.HeldOutImages;
 import org.medlora.export.Precision;
@@ -122,12 +121,8 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("published %s version %d at %s (verified: max |diff| %.2e <= %.0e on %d probe images)%n",
         task, published.version(), published.directory(), v.maxAbsDiff(), v.tolerance(), v.probeBatch());
-    QuantizationCheck q = v.quantization();
-    if (q != null) {
-      out.printf("int8 against fp32 on %d %s images: %s; fp32 %s, int8 %s%n", q.images(), q.heldOut(),
-          q.diceVsFp32() != null ? String.format("mean mask Dice %.4f", q.diceVsFp32())
-              : String.format("top-1 agreement %.4f", q.top1Agreement()),
-          q.fp32Metrics(), q.int8Metrics());
+    if (v.quantization() != null) {
+      out.println(v.quantization().summary());
     }
     return 0;
   }

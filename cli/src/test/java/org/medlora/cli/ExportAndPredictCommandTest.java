@@ -79,7 +79,7 @@ class ExportAndPredictCommandTest {
     assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
         "--store", store.toString(), "--task", "busi-int8", "--precision", "int8", "--held-out", busi.toString(),
         "--held-out-layout", "busi"), cli.err());
-    assertTrue(cli.out().contains("int8 against fp32 on 6 given images: mean mask Dice"), cli.out());
+    assertTrue(cli.out().contains("int8 against fp32 on 6 given images: mask Dice 0.9"), cli.out());
     ModelManifest manifest = ManifestCodec.fromJson(Files.readString(store.resolve("busi-int8/1/manifest.json")));
     assertEquals("int8", manifest.precision());
     var check = manifest.verification().quantization();

@@ -1,6 +1,7 @@
 package org.medlora.contracts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,5 +44,18 @@ public record QuantizationCheck(
           + ", got " + int8Metrics.keySet());
     }
     Checks.nonNull("bounds", bounds);
+  }
+
+  /**
+   * The figures in one line for people, e.g. {@code int8 against fp32 on 30 validation images:
+   * mask Dice 0.9957; dice 0.9312 -> 0.9301}.
+   */
+  public String summary() {
+    StringBuilder s = new StringBuilder("int8 against fp32 on " + images + " " + heldOut + " images: ");
+    s.append(diceVsFp32 != null ? String.format(Locale.ROOT, "mask Dice %.4f", diceVsFp32)
+        : String.format(Locale.ROOT, "top-1 agreement %.4f", top1Agreement));
+    fp32Metrics.keySet().stream().sorted().forEach(k -> s.append(String.format(Locale.ROOT, "; %s %.4f -> %.4f", k,
+        fp32Metrics.get(k), int8Metrics.get(k))));
+    return s.toString();
   }
 }

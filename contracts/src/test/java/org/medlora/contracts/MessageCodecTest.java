@@ -208,6 +208,12 @@ class MessageCodecTest {
   }
 
   @Test
+  void aQuantizationCheckSummarizesItsFiguresInOneLine() {
+    assertEquals("int8 against fp32 on 30 validation images: mask Dice 0.9957; dice 0.9312 -> 0.9301",
+        Manifests.segmentation().verification().quantization().summary());
+  }
+
+  @Test
   void anInt8ExportNeedsOnlyItsPrecisionAndKeepsTheDefaultBounds() {
     ObjectNode request = tree(MINIMAL);
     request.putObject("export").put("precision", "int8");
