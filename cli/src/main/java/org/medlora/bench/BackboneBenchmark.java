@@ -197,12 +197,7 @@ public final class BackboneBenchmark {
   public List<Result> exported(int size, int batch) throws ExportParityException {
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
-      DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).build();
-      backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
-      int grid = config.gridSize(size);
-      SegmentationHead head = new SegmentationHead(config.embedDim(), 2, grid, grid);
-      head.initialize(manager, DataType.FLOAT32, new Shape(1, config.embedDim()));
-      Predictor predictor = Predictor.segmenter(backbone, head, null);
+      Predictor predictor = randomSegmenter(manager, size);
       byte[] model = OnnxExport.export(predictor, size, size, Precision.FP32, 1, 0, Map.of()).model();
       NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
       float[] data = pixels.toFloatArray();
@@ -229,6 +224,54 @@ public final class BackboneBenchmark {
             result("segmenter ORT", size, batch, ms[1], ortPeak, 0));
       }
     }
+  }
+
+  /**
+   * The same exported segmenter in ONNX Runtime at float32 and at int8, timed alternately so that
+   * machine drift hits both equally.
+   */
+  public List<Result> quantized(int size, int batch) throws ExportParityException {
+    Engine.getInstance().setRandomSeed(0);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      OnnxExport.Result export =
+          OnnxExport.export(randomSegmenter(manager, size), size, size, Precision.INT8, 1, 0, Map.of());
+      NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
+      float[] data = pixels.toFloatArray();
+      long[] shape = pixels.getShape().getShape();
+      try (OrtModel fp32 = OrtModel.load(export.fp32());
+          OrtModel int8 = OrtModel.load(export.model())) {
+        Peak[] peaks = new Peak[2];
+        OrtModel[] models = {fp32, int8};
+        for (int m = 0; m < 2; m++) {
+          boolean reset = PeakMemory.reset();
+          models[m].run(data, shape);
+          peaks[m] = PeakMemory.peak(reset);
+        }
+        double[][] ms = new double[2][iterations];
+        for (int i = -warmup; i < iterations; i++) {
+          for (int m = 0; m < 2; m++) {
+            long t0 = System.nanoTime();
+            models[m].run(data, shape);
+            if (i >= 0) {
+              ms[m][i] = (System.nanoTime() - t0) / 1e6;
+            }
+          }
+        }
+        return List.of(
+            result("segmenter ORT fp32", size, batch, ms[0], peaks[0], 0),
+            result("segmenter ORT int8", size, batch, ms[1], peaks[1], 0));
+      }
+    }
+  }
+
+  /** Backbone with random weights and a 2-class linear segmentation head. */
+  private Predictor randomSegmenter(NDManager manager, int size) {
+    DinoV2Backbone backbone = DinoV2Backbone.builder().setConfig(config).build();
+    backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
+    int grid = config.gridSize(size);
+    SegmentationHead head = new SegmentationHead(config.embedDim(), 2, grid, grid);
+    head.initialize(manager, DataType.FLOAT32, new Shape(1, config.embedDim()));
+    return Predictor.segmenter(backbone, head, null);
   }
 
   /** Markdown table of the results, for benchmarks/*.md. */

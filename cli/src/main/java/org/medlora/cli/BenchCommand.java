@@ -26,7 +26,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", defaultValue = "inference,linear,lora,full",
       description = "Which to run: inference, training steps (linear, lora, full), onnx (an exported "
-          + "segmenter in ONNX Runtime vs DJL), or runs (whole training runs on synthetic data) "
+          + "segmenter in ONNX Runtime vs DJL), int8 (the int8 export vs the fp32 one, both in ONNX "
+          + "Runtime), or runs (whole training runs on synthetic data) "
           + "(default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
@@ -42,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "5", description = "Timed runs (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--onnx-batches", split = ",", defaultValue = "1,8", description = "Batch sizes for onnx (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--onnx-batches", split = ",", defaultValue = "1,8", description = "Batch sizes for onnx and int8 (default: ${DEFAULT-VALUE}).")
   List<Integer> onnxBatches;
 
   @Override
@@ -65,6 +66,13 @@ final class BenchCommand implements Callable<Integer> {
       for (int size : sizes) {
         for (int b : onnxBatches) {
           results.addAll(bench.exported(size, b));
+        }
+      }
+    }
+    if (scenarios.contains("int8")) {
+      for (int size : sizes) {
+        for (int b : onnxBatches) {
+          results.addAll(bench.quantized(size, b));
         }
       }
     }

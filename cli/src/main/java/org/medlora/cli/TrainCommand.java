@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.MessageCodec;
+import org.medlora.contracts.QuantizationCheck;
 import org.medlora.contracts.TrainingRequest;
 import org.medlora.store.ModelStore;
 import org.medlora.training.TrainingRun;
@@ -39,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
     TrainingRun.Outcome outcome = train(req, new ModelStore(store), view);
     view.println(String.format("published %s version %d at %s%nmetrics: %s", req.task(), outcome.published().version(),
         outcome.published().directory(), format(outcome.metrics())));
+    QuantizationCheck int8 = outcome.published().manifest().verification().quantization();
+    if (int8 != null) {
+      view.println(int8.summary());
+    }
     return 0;
   }
 

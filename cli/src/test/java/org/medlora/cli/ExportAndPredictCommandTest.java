@@ -23,6 +23,7 @@ import org.medlora.imaging.ImageLimits;
 import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
+import org.medlora.synth.SyntheticDatasets;
 import org.medlora.testing.FixtureHeads;
 import org.medlora.testing.FixtureLora;
 import org.medlora.testing.ReferenceFixture;
@@ -65,6 +66,25 @@ class ExportAndPredictCommandTest {
     DecodedImage mask = ImageDecoder.decode(dir.resolve("pred.mask.png"), ImageLimits.DEFAULT);
     assertEquals(240, mask.height(), "mask at the image's own height");
     assertEquals(300, mask.width(), "mask at the image's own width");
+  }
+
+  @Test
+  void anInt8ExportIsCheckedOnHeldOutImagesAndRecordsTheFigures() throws Exception {
+    Path busi = SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
+        new SyntheticDatasets.Options(6, 9, 128, false), dir.resolve("held-out")).root();
+    assertEquals(2, cli.run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
+        "--store", store.toString(), "--task", "busi-int8", "--precision", "int8"));
+    assertTrue(cli.err().contains("--precision int8 needs --held-out DIR"), cli.err());
+
+    assertEquals(0, cli.run("export", "--checkpoint", ckpt(), "--head", head.toString(), "--size", "224x224",
+        "--store", store.toString(), "--task", "busi-int8", "--precision", "int8", "--held-out", busi.toString(),
+        "--held-out-layout", "busi"), cli.err());
+    assertTrue(cli.out().contains("int8 against fp32 on 6 given images: mask Dice 0.9"), cli.out());
+    ModelManifest manifest = ManifestCodec.fromJson(Files.readString(store.resolve("busi-int8/1/manifest.json")));
+    assertEquals("int8", manifest.precision());
+    var check = manifest.verification().quantization();
+    assertEquals(6, check.images());
+    assertTrue(check.diceVsFp32() >= 0.98, check.toString());
   }
 
   @Test

@@ -122,7 +122,9 @@ public final class ManifestCodec {
                     v.number("max-abs-diff"),
                     v.number("tolerance"),
                     v.integer("probe-batch"),
-                    v.longValue("argmax-mismatches")));
+                    v.longValue("argmax-mismatches"),
+                    // Absent from manifests written before int8 exports.
+                    v.has("quantization") ? quantization(v.object("quantization")) : null));
 
     String task = root.string("task");
     int version = root.integer("version");
@@ -155,6 +157,19 @@ public final class ManifestCodec {
     return o.build(
         () -> new EpochRecord(o.string("phase"), o.integer("epoch"), o.number("seconds"),
             o.map("metrics", Node::number)));
+  }
+
+  private static QuantizationCheck quantization(Node q) {
+    return q.build(
+        () ->
+            new QuantizationCheck(
+                q.string("held-out"),
+                q.integer("images"),
+                q.has("dice-vs-fp32") ? q.number("dice-vs-fp32") : null,
+                q.has("top1-agreement") ? q.number("top1-agreement") : null,
+                q.map("fp32-metrics", Node::number),
+                q.map("int8-metrics", Node::number),
+                MessageCodec.bounds(q.object("bounds"))));
   }
 
   private static ArtifactInfo artifact(Node a) {

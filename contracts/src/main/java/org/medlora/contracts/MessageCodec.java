@@ -110,12 +110,13 @@ public final class MessageCodec {
     Pooling pooling =
         root.or("pooling", n -> n.named(Pooling.class), TrainingRequest.DEFAULT_POOLING);
     DecoderSpec decoder = root.or("decoder", n -> decoder(n.object()), DecoderSpec.DEFAULT);
+    ExportOptions export = root.or("export", n -> export(n.object()), ExportOptions.DEFAULT);
     long seed = root.or("seed", Node::longValue, TrainingRequest.DEFAULT_SEED);
     return root.buildNamingFields(
         () ->
             new TrainingRequest(schema, requestId, task, kind, classNames, dataset, checkpoint,
                 method, optimizer, epochs, batchSize, imageSize, augmentation, classWeighting,
-                diceLoss, pooling, decoder, seed));
+                diceLoss, pooling, decoder, export, seed));
   }
 
   private static DatasetSpec dataset(Node d) {
@@ -172,6 +173,21 @@ public final class MessageCodec {
     int epochs = d.or("epochs", Node::integer, def.epochs());
     double learningRate = d.or("learning-rate", Node::number, def.learningRate());
     return d.buildNamingFields(() -> new DecoderSpec(train, epochs, learningRate));
+  }
+
+  private static ExportOptions export(Node e) {
+    ExportOptions def = ExportOptions.DEFAULT;
+    ExportPrecision precision = e.or("precision", n -> n.named(ExportPrecision.class), def.precision());
+    QuantizationBounds bounds = e.or("bounds", n -> bounds(n.object()), def.bounds());
+    return e.buildNamingFields(() -> new ExportOptions(precision, bounds));
+  }
+
+  static QuantizationBounds bounds(Node b) {
+    QuantizationBounds def = QuantizationBounds.DEFAULT;
+    double dice = b.or("min-dice-vs-fp32", Node::number, def.minDiceVsFp32());
+    double drop = b.or("max-metric-drop", Node::number, def.maxMetricDrop());
+    double agreement = b.or("min-top1-agreement", Node::number, def.minTop1Agreement());
+    return b.buildNamingFields(() -> new QuantizationBounds(dice, drop, agreement));
   }
 
   private static JobEvent jobEvent(Node root) {

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *     here, as in manifests written before histories were recorded
  * @param dataset the training data, or null when the model was not trained here
  * @param verification how the ONNX export was checked against the training framework
- * @param precision {@code fp32} or {@code fp16}, the weights' and the input's element type
+ * @param precision {@code fp32}, {@code fp16} or {@code int8} ({@link ExportPrecision}), the
+ *     weights' element type (the input is float32 for all)
  * @param opset the ONNX opset the graph was exported with
  * @param modelSha256 SHA-256 of {@code model.onnx}, lowercase hex
  * @param artifacts the files kept beside {@code model.onnx} (adapter, head, decoder, fine-tuned
@@ -70,7 +71,7 @@ public record ModelManifest(
   /** The only layout this build reads and writes. */
   public static final int SCHEMA_VERSION = 1;
 
-  public static final List<String> PRECISIONS = List.of("fp32", "fp16");
+  public static final List<String> PRECISIONS = JsonNamed.jsonNames(ExportPrecision.class);
 
   /** ONNX Runtime runs opset 7 and later. */
   public static final int MIN_OPSET = 7;

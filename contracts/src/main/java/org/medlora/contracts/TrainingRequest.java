@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param pooling what a classification head sees; ignored for segmentation. Default
  *     {@code cls-and-mean-patch}, DINOv2's linear evaluation
  * @param decoder the segmentation decoder; default {@link DecoderSpec#DEFAULT} (none)
+ * @param export how the model is exported; default {@link ExportOptions#DEFAULT} (fp32)
  * @param seed seed of initialisation, augmentation and batch order; default {@value #DEFAULT_SEED}
  */
 public record TrainingRequest(
@@ -57,6 +58,7 @@ public record TrainingRequest(
     @JsonProperty("dice-loss") boolean diceLoss,
     Pooling pooling,
     DecoderSpec decoder,
+    ExportOptions export,
     long seed) {
 
   /** The only layout this build reads and writes. */
@@ -135,6 +137,7 @@ public record TrainingRequest(
       throw Checks.invalid("decoder.train", "must be false for a " + kind + " model: the "
           + "decoder upsamples segmentation logits");
     }
+    Checks.nonNull("export", export);
   }
 
   /** A request in the current {@link #SCHEMA_VERSION}. */
@@ -155,10 +158,11 @@ public record TrainingRequest(
       boolean diceLoss,
       Pooling pooling,
       DecoderSpec decoder,
+      ExportOptions export,
       long seed) {
     this(SCHEMA_VERSION, requestId, task, kind, classNames, dataset, checkpoint, method,
         optimizer, epochs, batchSize, imageSize, augmentation, classWeighting, diceLoss, pooling,
-        decoder, seed);
+        decoder, export, seed);
   }
 
   /**
@@ -170,7 +174,7 @@ public record TrainingRequest(
     return new TrainingRequest(requestId, task, kind, List.of(), dataset, checkpoint,
         MethodSpec.DEFAULT, OptimizerSpec.DEFAULT, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE,
         DEFAULT_IMAGE_SIZE, AugmentationSpec.DEFAULT, DEFAULT_CLASS_WEIGHTING, DEFAULT_DICE_LOSS,
-        DEFAULT_POOLING, DecoderSpec.DEFAULT, DEFAULT_SEED);
+        DEFAULT_POOLING, DecoderSpec.DEFAULT, ExportOptions.DEFAULT, DEFAULT_SEED);
   }
 
   /**

@@ -36,6 +36,7 @@ final class Manifests {
         true,
         Pooling.CLS,
         DecoderSpec.DEFAULT,
+        new ExportOptions(ExportPrecision.INT8, QuantizationBounds.DEFAULT),
         7);
   }
 
@@ -65,8 +66,10 @@ final class Manifests {
         List.of(epoch(1, 12.5, 0.61, 0.42, 0.88), epoch(2, 11.75, 0.35, 0.3, 0.9312)),
         new DatasetInfo(DatasetLayout.IMAGE_MASK_FOLDERS, SHA_A, 120, 30, 12,
             "skipped 12 of 162 images: 12 have no mask (e.g. CXR_png/CHNCXR_0003_0.png)"),
-        new VerificationInfo(3.5e-6, 1e-4, 4, 0),
-        "fp32",
+        new VerificationInfo(3.5e-6, 1e-4, 4, 0,
+            new QuantizationCheck("validation", 30, 0.9957, null, Map.of("dice", 0.9312),
+                Map.of("dice", 0.9301), QuantizationBounds.DEFAULT)),
+        "int8",
         17,
         software,
         Instant.parse("2025-06-01T12:34:56.789Z"));
@@ -89,7 +92,7 @@ final class Manifests {
         new ArtifactInfo("head.safetensors", "fedcba9876543210".repeat(4), 3_240));
   }
 
-  /** A LoRA lung segmenter with every optional part filled in. */
+  /** A LoRA lung segmenter, exported at int8, with every optional part filled in. */
   static ModelManifest segmentation() {
     return segmentationDraft().toManifest(3, SHA_A, segmentationArtifacts());
   }

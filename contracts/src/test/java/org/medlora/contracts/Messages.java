@@ -39,6 +39,7 @@ final class Messages {
         false,
         Pooling.CLS,
         new DecoderSpec(false, 5, 3e-4),
+        new ExportOptions(ExportPrecision.INT8, new QuantizationBounds(0.95, 0.02, 0.97)),
         Long.MIN_VALUE);
   }
 
@@ -61,6 +62,7 @@ final class Messages {
         true,
         TrainingRequest.DEFAULT_POOLING,
         new DecoderSpec(true, 25, 1e-4),
+        new ExportOptions(ExportPrecision.FP16, QuantizationBounds.DEFAULT),
         Long.MAX_VALUE);
   }
 

@@ -21,11 +21,12 @@ final class RequestBuilder {
   boolean diceLoss;
   Pooling pooling = Pooling.CLS;
   DecoderSpec decoder = DecoderSpec.DEFAULT;
+  ExportOptions export = ExportOptions.DEFAULT;
   long seed;
 
   TrainingRequest build() {
     return new TrainingRequest(requestId, task, kind, classNames, dataset, checkpoint, method,
         optimizer, epochs, batchSize, imageSize, augmentation, classWeighting, diceLoss, pooling,
-        decoder, seed);
+        decoder, export, seed);
   }
 }

@@ -11,9 +11,7 @@ final class MlpOnnx {
 
   static String emit(OnnxGraph g, String x, MlpBlock block, String key) {
     LoraAdapterBlock.requireMerged(block.adapters.values(), key);
-    String h = OnnxOps.linear(g, x, g.initializer(key + ".fc1.weight", block.fc1Weight),
-        g.initializer(key + ".fc1.bias", block.fc1Bias));
-    return OnnxOps.linear(g, OnnxOps.gelu(g, h), g.initializer(key + ".fc2.weight", block.fc2Weight),
-        g.initializer(key + ".fc2.bias", block.fc2Bias));
+    String h = OnnxOps.linear(g, x, key + ".fc1", block.fc1Weight, block.fc1Bias);
+    return OnnxOps.linear(g, OnnxOps.gelu(g, h), key + ".fc2", block.fc2Weight, block.fc2Bias);
   }
 }

@@ -13,6 +13,7 @@ import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.QuantizationBounds;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.UpsamplingDecoder;
 import org.medlora.lora.PeftAdapter;
@@ -87,6 +88,11 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
     return new ExportSources(checkpoint, adapter, head, parts.get(VersionParts.DECODER), backbone);
   }
 
+  /** What the exported model will compute: its head's kind, or features without one. */
+  public ModelKind kind() throws IOException {
+    return head == null ? ModelKind.FEATURES : HeadFiles.readHead(head).kind();
+  }
+
   private static Path required(Map<String, Path> parts, PublishedModel version, String path) {
     Path file = parts.get(path);
     if (file == null) {
@@ -101,11 +107,20 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
   }
 
   /**
-   * Builds the model at {@code height x width}, verifies its export and publishes a new version
-   * that keeps these parts.
+   * Builds the model at {@code height x width}, verifies its float32 or float16 export and
+   * publishes a new version that keeps these parts.
    */
   public PublishedModel publish(String task, int height, int width, Precision precision, ModelStore store)
       throws IOException, ExportParityException {
+    return publish(task, height, width, precision, null, null, store);
+  }
+
+  /**
+   * As {@link #publish(String, int, int, Precision, ModelStore)}; an int8 export is also checked
+   * on {@code heldOut} against its float32 twin within {@code bounds} (both null for the others).
+   */
+  public PublishedModel publish(String task, int height, int width, Precision precision, HeldOutImages heldOut,
+      QuantizationBounds bounds, ModelStore store) throws IOException, ExportParityException {
     DinoV2Checkpoint weights = DinoV2Checkpoint.load(backbone == null ? checkpoint : backbone);
     // The manifest names the base checkpoint even when a fine-tuned backbone replaces its weights.
     String checkpointSha256 = backbone == null ? weights.sha256() : DinoV2Checkpoint.fileSha256(checkpoint);
@@ -143,7 +158,7 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
       }
       // Exported by hand: no training request, metrics or data set to record.
       ExportSpec spec = new ExportSpec(task, height, width, classes, checkpoint.getFileName().toString(),
-          checkpointSha256, method, null, Map.of(), List.of(), null, precision);
+          checkpointSha256, method, null, Map.of(), List.of(), null, precision, heldOut, bounds);
       return ModelPublisher.publish(predictor, spec, store);
     }
   }

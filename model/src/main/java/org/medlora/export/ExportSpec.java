@@ -5,6 +5,7 @@ import java.util.Map;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.MethodInfo;
+import org.medlora.contracts.QuantizationBounds;
 import org.medlora.contracts.TrainingRequest;
 
 /**
@@ -23,6 +24,8 @@ import org.medlora.contracts.TrainingRequest;
  * @param history every epoch of every training phase; empty when not trained here
  * @param dataset the training data, or null
  * @param precision weights and arithmetic of the exported graph
+ * @param heldOut int8: the images its answers are checked on against float32; null otherwise
+ * @param bounds int8: how far those answers may stray; null otherwise
  */
 public record ExportSpec(
     String task,
@@ -36,11 +39,26 @@ public record ExportSpec(
     Map<String, Double> metrics,
     List<EpochRecord> history,
     DatasetInfo dataset,
-    Precision precision) {
+    Precision precision,
+    HeldOutImages heldOut,
+    QuantizationBounds bounds) {
 
   public ExportSpec {
     classNames = List.copyOf(classNames);
     metrics = Map.copyOf(metrics);
     history = List.copyOf(history);
+    if ((precision == Precision.INT8) != (heldOut != null && bounds != null)) {
+      throw new IllegalArgumentException(precision == Precision.INT8
+          ? "an int8 export needs held-out images and bounds to check its answers against float32"
+          : "held-out images and bounds are for int8 exports, not " + precision.manifestName());
+    }
+  }
+
+  /** A float export (fp32 or fp16), which needs no held-out images. */
+  public ExportSpec(String task, int height, int width, List<String> classNames, String checkpointFile,
+      String checkpointSha256, MethodInfo method, TrainingRequest training, Map<String, Double> metrics,
+      List<EpochRecord> history, DatasetInfo dataset, Precision precision) {
+    this(task, height, width, classNames, checkpointFile, checkpointSha256, method, training, metrics, history,
+        dataset, precision, null, null);
   }
 }

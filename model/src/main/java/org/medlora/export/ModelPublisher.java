@@ -13,6 +13,7 @@ import org.medlora.contracts.BackboneInfo;
 import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
+import org.medlora.contracts.QuantizationCheck;
 import org.medlora.contracts.VerificationInfo;
 import org.medlora.onnx.OnnxGraph;
 import org.medlora.store.ModelStore;
@@ -35,6 +36,10 @@ public final class ModelPublisher {
         OnnxExport.export(predictor, spec.height(), spec.width(), spec.precision(), PROBE_BATCH, 0L,
             metadata(predictor, spec));
     Verification v = result.verification();
+    QuantizationCheck quantization =
+        spec.precision() != Precision.INT8 ? null
+            : QuantizationVerifier.check(result.fp32(), result.model(), predictor.kind(), spec.classNames().size(),
+                spec.height(), spec.width(), spec.heldOut(), spec.bounds());
     DinoV2Config c = predictor.backbone().config();
     ManifestDraft draft =
         new ManifestDraft(
@@ -51,7 +56,7 @@ public final class ModelPublisher {
             spec.metrics(),
             spec.history(),
             spec.dataset(),
-            new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches()),
+            new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches(), quantization),
             spec.precision().manifestName(),
             OnnxGraph.OPSET,
             Versions.software(),

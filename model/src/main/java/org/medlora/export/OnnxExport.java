@@ -18,30 +18,46 @@ public final class OnnxExport {
 
   private OnnxExport() {}
 
-  /** The verified model bytes, and how the verification went. */
-  public record Result(byte[] model, Verification verification) {}
+  /**
+   * The model bytes and how the verification went. For int8, {@code fp32} is the verified
+   * float32 graph it was quantized from, which its task-level check compares it with
+   * ({@link QuantizationCheck}); otherwise {@code fp32} is null.
+   */
+  public record Result(byte[] model, Verification verification, byte[] fp32) {}
 
+  /**
+   * Exports at {@code precision}: fp32 and fp16 are checked against the DJL forward on the probe
+   * batch; int8 is the quantized twin of the float32 graph that passed that check, and still
+   * needs its task-level check before it may be published.
+   */
   public static Result export(Predictor predictor, int height, int width, Precision precision, int probeBatch,
       long seed, Map<String, String> metadata) throws ExportParityException {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
       Map<String, NDArray> expected = predictor.forward(probe);
-      ModelProto model = emit(predictor, height, width, metadata);
+      ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, metadata);
       byte[] bytes = (precision == Precision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
-      return new Result(bytes, ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision));
+      Verification verification = ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision);
+      if (precision != Precision.INT8) {
+        return new Result(bytes, verification, null);
+      }
+      byte[] int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, metadata).toByteArray();
+      return new Result(int8, verification, bytes);
     }
   }
 
-  private static ModelProto emit(Predictor predictor, int height, int width, Map<String, String> metadata) {
+  private static ModelProto emit(Predictor predictor, int height, int width, OnnxGraph.Arithmetic arithmetic,
+      Map<String, String> metadata) {
     boolean hasLora = !predictor.backbone().loraAdapters().isEmpty();
     if (hasLora) {
       predictor.backbone().mergeLora();
     }
     try {
-      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().jsonName());
+      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().jsonName(), arithmetic);
       predictor.emit(g, height, width);
       String doc = "DINOv2 " + predictor.kind().jsonName() + " at " + height + "x" + width
-          + (hasLora ? ", LoRA merged" : "");
+          + (hasLora ? ", LoRA merged" : "")
+          + (arithmetic == OnnxGraph.Arithmetic.INT8 ? ", int8 matrix products (per-channel weights, dynamic activations)" : "");
       return g.model(Versions.medlora(), doc, metadata);
     } finally {
       if (hasLora) {

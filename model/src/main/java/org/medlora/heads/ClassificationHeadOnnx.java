@@ -18,6 +18,6 @@ final class ClassificationHeadOnnx {
       String mean = g.op("ReduceMean", List.of(patches), attr("axes", new long[] {1}), attr("keepdims", 0L));
       x = g.op("Concat", List.of(cls, mean), attr("axis", 1L));
     }
-    return OnnxOps.linear(g, x, g.initializer("head.weight", head.weight()), g.initializer("head.bias", head.bias()));
+    return OnnxOps.floatLinear(g, x, "head", head.weight(), head.bias());
   }
 }

@@ -9,8 +9,7 @@ final class SegmentationHeadOnnx {
   private SegmentationHeadOnnx() {}
 
   static String patchLogits(OnnxGraph g, String patches, SegmentationHead head) {
-    String logits =
-        OnnxOps.linear(g, patches, g.initializer("head.weight", head.weight()), g.initializer("head.bias", head.bias()));
+    String logits = OnnxOps.floatLinear(g, patches, "head", head.weight(), head.bias());
     // (B, N, C) -> (B, gh, gw, C) -> (B, C, gh, gw)
     return OnnxOps.transpose(
         g, OnnxOps.reshape(g, logits, 0, head.gridHeight(), head.gridWidth(), head.numClasses()), 0, 3, 1, 2);

@@ -2,9 +2,12 @@ package org.medlora.heads;
 
 import static org.medlora.onnx.OnnxGraph.attr;
 
+import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.medlora.onnx.OnnxGraph;
+import org.medlora.onnx.OnnxOps;
 
 /** {@link UpsamplingDecoder} as ONNX, with initializers named {@code decoder.<conv>.weight}. */
 final class UpsamplingDecoderOnnx {
@@ -31,6 +34,7 @@ final class UpsamplingDecoderOnnx {
       String up = UpsamplingOnnx.bilinear(g, d, height >> (i + 1), width >> (i + 1), height >> i, width >> i);
       d = conv(g, concat(g, up, features.get(i)), decoder, "decoder.dec" + i);
     }
+    // The 1x1 output convolution stays float32: it writes the logits' correction directly.
     String correction = g.op("Conv", List.of(d, param(g, decoder, "decoder.out.weight"),
         param(g, decoder, "decoder.out.bias")));
     return g.op("Add", List.of(UpsamplingOnnx.bilinear(g, logits, gh, gw, height, width), correction));
@@ -44,10 +48,10 @@ final class UpsamplingDecoderOnnx {
     return g.initializer(key, decoder.namedParameters().get(key));
   }
 
-  /** 3x3 convolution with padding 1, then ReLU. */
+  /** 3x3 convolution with padding 1, in the graph's arithmetic, then ReLU. */
   private static String conv(OnnxGraph g, String x, UpsamplingDecoder decoder, String key) {
-    String y = g.op("Conv", List.of(x, param(g, decoder, key + ".weight"), param(g, decoder, key + ".bias")),
-        attr("pads", 1L, 1L, 1L, 1L));
+    Map<String, Parameter> p = decoder.namedParameters();
+    String y = OnnxOps.conv(g, x, key, p.get(key + ".weight"), p.get(key + ".bias"), attr("pads", 1L, 1L, 1L, 1L));
     return g.op("Relu", List.of(y));
   }
 }

@@ -26,8 +26,22 @@ import java.util.Set;
  * A small builder for ONNX graphs over ONNX's generated protobuf classes: named inputs, outputs
  * and initializers, and nodes whose output names are made unique here. Model parts append their
  * nodes after an input name and return their output name, so parts compose like DJL blocks do.
+ * The graph's {@link Arithmetic} tells the parts how to emit their weighted matrix products
+ * ({@link OnnxOps#linear}, {@link OnnxOps#conv}).
  */
 public final class OnnxGraph {
+
+  /** How the backbone's and decoder's weighted matrix products compute. */
+  public enum Arithmetic {
+    /** float32 weights and products. */
+    FP32,
+    /**
+     * int8 weights with one scale per output channel, activations quantized to uint8 per tensor
+     * as they arrive (DynamicQuantizeLinear), products accumulated in int32: the form ONNX
+     * Runtime fuses into its integer kernels on CPU.
+     */
+    INT8
+  }
 
   /** Opset of every exported model: 17 has LayerNormalization. */
   public static final int OPSET = 17;
@@ -40,10 +54,21 @@ public final class OnnxGraph {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Set<String> names = new HashSet<>();
+  private final Arithmetic arithmetic;
   private int counter;
 
+  /** A float32 graph. */
   public OnnxGraph(String name) {
+    this(name, Arithmetic.FP32);
+  }
+
+  public OnnxGraph(String name, Arithmetic arithmetic) {
     graph.setName(name);
+    this.arithmetic = arithmetic;
+  }
+
+  public Arithmetic arithmetic() {
+    return arithmetic;
   }
 
   /** Declares a float32 graph input; dims are Long (fixed) or String (symbolic, e.g. BATCH). */
@@ -70,6 +95,19 @@ public final class OnnxGraph {
     ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(data);
     graph.addInitializer(tensor(name, TensorProto.DataType.FLOAT, shape, bytes));
+    return name;
+  }
+
+  /** An int8 or uint8 constant of one byte per value, e.g. quantized weights. */
+  public String bytes(String name, TensorProto.DataType type, long[] shape, byte[] data) {
+    if (type != TensorProto.DataType.INT8 && type != TensorProto.DataType.UINT8) {
+      throw new IllegalArgumentException("byte initializers are INT8 or UINT8, not " + type);
+    }
+    if (product(shape) != data.length) {
+      throw new IllegalArgumentException(
+          "initializer " + name + ": shape " + Arrays.toString(shape) + " does not hold " + data.length + " values");
+    }
+    graph.addInitializer(tensor(claim(name), type, shape, ByteBuffer.wrap(data)));
     return name;
   }
 

@@ -10,7 +10,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,17 +91,42 @@ class FixtureExportTest {
     assertClose(expected.toFloatArray(), out.get("probabilities").floats(), 1e-5, "probabilities");
   }
 
-  @Test
-  void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
+  /** A 3-class segmenter at 224x224 with a decoder whose weights look trained. */
+  private Predictor segmenterWithDecoder() throws Exception {
     SegmentationHead head = new SegmentationHead(64, 3, 16, 16);
     head.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
     UpsamplingDecoder decoder = new UpsamplingDecoder(3, UpsamplingDecoder.DEFAULT_CHANNELS);
     decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224), new Shape(1, 3, 16, 16));
     // A non-zero output convolution, as after training, so the decoder's path counts.
     decoder.getParameters().values().forEach(p -> p.getArray().set(manager.randomNormal(p.getShape()).mul(0.1f).toFloatArray()));
-    OnnxExport.Result result = OnnxExport.export(Predictor.segmenter(backbone(null), head, decoder), 224, 224, Precision.FP32, 2, 3, Map.of());
+    return Predictor.segmenter(backbone(null), head, decoder);
+  }
+
+  @Test
+  void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.FP32, 2, 3, Map.of());
     assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
     assertEquals(0, result.verification().argmaxMismatches());
+  }
+
+  @Test
+  void weightsAreStoredInTheLayoutTheirOperatorsReadAndInt8ProductsAreInteger() throws Exception {
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.INT8, 2, 3, Map.of());
+    for (byte[] bytes : List.of(result.fp32(), result.model())) {
+      GraphProto graph = ModelProto.parseFrom(bytes).getGraph();
+      Set<String> constants = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
+      List<String> transposedConstants = graph.getNodeList().stream()
+          .filter(n -> n.getOpType().equals("Transpose") && constants.contains(n.getInput(0)))
+          .map(n -> n.getInput(0)).toList();
+      assertEquals(List.of(), transposedConstants, "no initializer is transposed at run time");
+    }
+    Map<String, Long> int8Ops = ModelProto.parseFrom(result.model()).getGraph().getNodeList().stream()
+        .collect(Collectors.groupingBy(NodeProto::getOpType, Collectors.counting()));
+    // 2 blocks x (qkv, proj, fc1, fc2); 8 decoder convolutions; attention's products and the heads stay float
+    assertEquals(8L, int8Ops.get("MatMulInteger"), int8Ops.toString());
+    assertEquals(8L, int8Ops.get("ConvInteger"), int8Ops.toString());
+    assertTrue(result.model().length < 0.5 * result.fp32().length, "int8 weights: "
+        + result.model().length + " bytes vs " + result.fp32().length);
   }
 
   @Test

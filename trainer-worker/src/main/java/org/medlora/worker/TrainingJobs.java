@@ -193,6 +193,9 @@ public class TrainingJobs {
           "the data set or checkpoint is incomplete on the worker: check that every file has been copied there");
     } catch (CheckpointFormatException e) {
       return at.fail(e.getMessage(), "point 'checkpoint' at a DINOv2 .safetensors file (Meta or HuggingFace keys)");
+    } catch (ExportParityException.Int8Refused e) {
+      return at.fail(e.getMessage(), "nothing was published; send the request again with \"export\": {\"precision\": "
+          + "\"fp32\"}, or with looser export.bounds if the figures are acceptable for the task");
     } catch (ExportParityException e) {
       return at.fail("the exported model disagrees with the trained one: " + e.getMessage(),
           "nothing was published; report this with the request");

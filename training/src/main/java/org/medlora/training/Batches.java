@@ -67,8 +67,34 @@ final class Batches {
     return batches;
   }
 
+  /**
+   * A batch read into Java arrays, not yet on the engine: what a loading thread can prepare while
+   * the training thread computes ({@link Prefetcher}). Labels (B); masks (B, H, W) and patch masks
+   * (B, gh, gw) for segmentation, else null.
+   */
+  record HostBatch(int size, float[] pixels, long[] labels, long[] patchMasks, long[] masks) {}
+
   /** Loads a batch, augmented when {@code augment} (training) and plain otherwise (evaluation). */
   Batch load(NDManager manager, List<Sample> samples, int epoch, boolean augment) throws IOException {
+    return upload(manager, read(samples, epoch, augment));
+  }
+
+  /** The batch's arrays as NDArrays of {@code manager}. */
+  Batch upload(NDManager manager, HostBatch host) {
+    int b = host.size();
+    return new Batch(
+        manager.create(host.pixels(), new Shape(b, 3, spec.height(), spec.width())),
+        manager.create(host.labels()),
+        host.patchMasks() == null ? null : manager.create(host.patchMasks(), new Shape(b, gridSize, gridSize)),
+        host.masks() == null ? null : manager.create(host.masks(), new Shape(b, spec.height(), spec.width())));
+  }
+
+  /**
+   * Reads, preprocesses and (when {@code augment}) augments a batch into Java arrays. Thread-safe:
+   * every example draws from its own random stream, so the result does not depend on which thread
+   * reads it or when.
+   */
+  HostBatch read(List<Sample> samples, int epoch, boolean augment) throws IOException {
     int b = samples.size();
     int h = spec.height();
     int w = spec.width();
@@ -91,11 +117,7 @@ final class Batches {
         copyUnsigned(e.patchMask(), patchMasks, i * gridSize * gridSize);
       }
     }
-    return new Batch(
-        manager.create(pixels, new Shape(b, 3, h, w)),
-        manager.create(labels),
-        patchMasks == null ? null : manager.create(patchMasks, new Shape(b, gridSize, gridSize)),
-        masks == null ? null : manager.create(masks, new Shape(b, h, w)));
+    return new HostBatch(b, pixels, labels, patchMasks, masks);
   }
 
   /** Folder and file name: stable wherever the data set is mounted. */

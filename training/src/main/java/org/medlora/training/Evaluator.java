@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.medlora.contracts.ModelKind;
 import org.medlora.data.Sample;
+import org.medlora.export.ConfusionMatrix;
 import org.medlora.heads.Upsampling;
 import org.medlora.heads.UpsamplingDecoder;
 

@@ -70,6 +70,9 @@ public final class TrainingRun {
   /** The published model and the final validation (and test) metrics. */
   public record Outcome(PublishedModel published, Map<String, Double> metrics, List<String> problems) {}
 
+  /** Training batches read ahead on a loading thread unless {@link #prefetch} says otherwise. */
+  public static final int DEFAULT_PREFETCH = Prefetcher.DEFAULT_DEPTH;
+
   private final TrainingRequest request;
   private final Path datasetLocation;
   private final Path checkpointFile;
@@ -78,6 +81,7 @@ public final class TrainingRun {
   private final Cancellation cancellation;
   private final List<String> problems = new ArrayList<>();
   private final List<EpochRecord> history = new ArrayList<>();
+  private int prefetchDepth = DEFAULT_PREFETCH;
 
   /** Reads the data set and checkpoint at the paths the request names. */
   public TrainingRun(TrainingRequest request, ModelStore store, Listener listener, BooleanSupplier cancelled) {
@@ -96,6 +100,19 @@ public final class TrainingRun {
     this.store = store;
     this.listener = listener;
     this.cancellation = new Cancellation(request.requestId(), cancelled);
+  }
+
+  /**
+   * Reads training batches up to {@code batches} ahead on a loading thread (default
+   * {@value #DEFAULT_PREFETCH}); 0 reads them on the training thread. The trained weights
+   * are the same either way; for benchmarks that compare the two.
+   */
+  public TrainingRun prefetch(int batches) {
+    if (batches < 0) {
+      throw new IllegalArgumentException("prefetch depth must be >= 0, got " + batches);
+    }
+    this.prefetchDepth = batches;
+    return this;
   }
 
   /**
@@ -169,12 +186,16 @@ public final class TrainingRun {
           kind == ModelKind.CLASSIFICATION
               ? Predictor.classifier(backbone, (ClassificationHead) head)
               : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
+      Precision precision = Precision.of(request.export().precision());
+      boolean int8 = precision == Precision.INT8;
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           checkpointFile.getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
           request, all, history,
           new DatasetInfo(dataSpec.layout(), dataset.fingerprint(), split.train().size(), split.validation().size(),
               dataset.skipped().size(), dataset.skippedSummary()),
-          Precision.FP32);
+          precision,
+          int8 ? new HeldOutSamples("validation", split.validation(), batches) : null,
+          int8 ? request.export().bounds() : null);
       return new Outcome(ModelPublisher.publish(predictor, spec, store), all, List.copyOf(problems));
     }
   }
@@ -182,9 +203,10 @@ public final class TrainingRun {
   /** LoRA or full fine-tuning: augmented images through the whole network, every epoch. */
   private Map<String, Double> trainEndToEnd(BackboneWithHead net, Batches batches, Evaluator evaluator,
       TaskLoss loss, Split split) throws IOException {
-    PhaseData data = new ImageBatches(net, batches, evaluator, split);
-    return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer(batches, split), request.epochs(), data,
-        "train-loss"), optimizerHint());
+    try (ImageBatches data = new ImageBatches(net, batches, evaluator, split, prefetchDepth)) {
+      return runPhase(new PhaseRunner.Phase("train", net, loss, optimizer(batches, split), request.epochs(), data,
+          "train-loss"), optimizerHint());
+    }
   }
 
   /** The linear probe: the head alone, on the frozen backbone's features cached once. */

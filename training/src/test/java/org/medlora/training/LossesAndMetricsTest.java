@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.medlora.export.ConfusionMatrix;
 
 /** Losses and metrics against values computed by hand (tolerance 1e-6). */
 class LossesAndMetricsTest {

@@ -1,6 +1,7 @@
 package org.medlora.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.QuantizationBounds;
+import org.medlora.contracts.QuantizationCheck;
+import org.medlora.export.ConfusionMatrix;
 import org.medlora.contracts.DecoderSpec;
 import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.LoraTarget;
@@ -255,6 +259,51 @@ class TrainingRunTest {
         .publish("lungs-full-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
             new ModelStore(dir.resolve("store-a")));
     assertSameOutputs(first.published(), again, Precision.FP32.tolerance());
+  }
+
+  @Test
+  void anInt8ExportIsCheckedOnTheValidationSplitAndTheManifestRecordsTheFigures() throws Exception {
+    var request = SyntheticTasks.request("lungs-int8", "lungs-int8", "segmentation", lungs, "image-mask-folders",
+        "\"method\": {\"kind\": \"linear\"}, \"optimizer\": {\"learning-rate\": 0.05}, \"epochs\": 10,"
+            + " \"export\": {\"precision\": \"int8\"}");
+    TrainingRun.Outcome outcome = run(request, dir.resolve("store"));
+    ModelManifest manifest = outcome.published().manifest();
+    assertEquals("int8", manifest.precision());
+    QuantizationCheck check = manifest.verification().quantization();
+    assertEquals("validation", check.heldOut());
+    assertEquals(manifest.dataset().validationCount(), check.images());
+    assertEquals(QuantizationBounds.DEFAULT, check.bounds());
+    assertTrue(check.diceVsFp32() >= 0.98 && check.diceVsFp32() <= 1, check.toString());
+    assertNull(check.top1Agreement());
+    // The float32 graph's validation Dice is the trained model's; int8 stays within the bound of it.
+    assertEquals(outcome.metrics().get("dice"), check.fp32Metrics().get("dice"), 1e-3);
+    assertTrue(check.fp32Metrics().get("dice") - check.int8Metrics().get("dice") <= 0.01, check.toString());
+    // What was published is the int8 graph, and it scores the check's int8 Dice.
+    byte[] model = Files.readAllBytes(outcome.published().modelFile());
+    assertTrue(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getGraph().getNodeList().stream()
+        .anyMatch(n -> n.getOpType().equals("MatMulInteger")), "integer matrix products");
+    try (OrtModel onnx = OrtModel.load(model)) {
+      var data = request.dataset();
+      Dataset dataset = DatasetReader.read(Path.of(data.location()), data.layout(), request.kind());
+      List<Sample> validation = Split.of(dataset.samples(), data.validationFraction(), data.splitSeed()).validation();
+      assertEquals(check.int8Metrics().get("dice"), onnxMetrics(onnx, manifest, validation).get("dice"), 1e-9);
+    }
+  }
+
+  @Test
+  void prefetchingBatchesTrainsTheSameWeightsBitForBit() throws Exception {
+    // LoRA with flips and random crops: every epoch reads and augments images afresh.
+    String extra = "\"method\": {\"kind\": \"lora\", \"lora-rank\": 2}, \"epochs\": 2, \"seed\": 3";
+    var request = SyntheticTasks.request("lungs-prefetch", "lungs-prefetch", "segmentation", lungs, "image-mask-folders",
+        extra);
+    var inline = new TrainingRun(request, new ModelStore(dir.resolve("store-inline")), new Recorder(), () -> false)
+        .prefetch(0).run();
+    var ahead = new TrainingRun(request, new ModelStore(dir.resolve("store-ahead")), new Recorder(), () -> false)
+        .prefetch(3).run();
+    assertEquals(inline.published().manifest().artifacts(), ahead.published().manifest().artifacts(),
+        "bit-identical adapter and head");
+    assertEquals(inline.published().manifest().modelSha256(), ahead.published().manifest().modelSha256());
+    assertEquals(inline.metrics().get("val-loss"), ahead.metrics().get("val-loss"));
   }
 
   @Test

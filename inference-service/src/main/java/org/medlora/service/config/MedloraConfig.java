@@ -98,6 +98,15 @@ public interface MedloraConfig {
     @WithDefault("1")
     int interOpThreads();
 
+    /**
+     * Whether ONNX Runtime's intra-op threads busy-wait for work between and after runs. Off by
+     * default: a spinning thread holds a core while the request threads decode images and
+     * encode masks, which on a small CPU delays both; a server with cores to spare may turn it
+     * on for a little less wake-up latency.
+     */
+    @WithDefault("false")
+    boolean allowSpinning();
+
     /** Graph optimization: {@code none}, {@code basic}, {@code extended} or {@code all}. */
     @WithDefault("all")
     String optimizationLevel();

@@ -77,6 +77,7 @@ public class OrtRuntime {
       int intra = config.onnx().intraOpThreads();
       options.setIntraOpNumThreads(intra > 0 ? intra : Runtime.getRuntime().availableProcessors());
       options.setInterOpNumThreads(Math.max(1, config.onnx().interOpThreads()));
+      options.addConfigEntry("session.intra_op.allow_spinning", config.onnx().allowSpinning() ? "1" : "0");
       if (cuda) {
         options.addCUDA(config.onnx().cudaDeviceId());
       }

@@ -1,4 +1,4 @@
-package org.medlora.training;
+package org.medlora.export;
 
 import java.util.LinkedHashMap;
 import java.util.List;
