@@ -79,8 +79,20 @@ final class UpProcess implements AutoCloseable {
   /** The running child whose command line names {@code marker}, e.g. the worker's jar. */
   ProcessHandle child(String marker) {
     return process.toHandle().children()
-        .filter(p -> p.info().commandLine().orElse("").contains(marker))
+        .filter(p -> commandLine(p).contains(marker))
         .findFirst().orElseThrow(() -> new AssertionError("no child of up runs " + marker));
+  }
+
+  /**
+   * The whole command line from /proc: ProcessHandle.Info keeps only a page of it, which the
+   * broker's class path overruns, so its main class would be cut off.
+   */
+  private static String commandLine(ProcessHandle p) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), UTF_8);
+    } catch (IOException e) {
+      return ""; // it has just exited
+    }
   }
 
   /** The parts' processes now. */
