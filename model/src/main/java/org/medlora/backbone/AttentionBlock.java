@@ -72,7 +72,7 @@ final class AttentionBlock extends AbstractBlock {
     NDArray k = heads(LoraAdapterBlock.addUpdate(adapters.get(LoraTarget.K), ps, x, parts.get(1), training), b, t);
     NDArray v = heads(LoraAdapterBlock.addUpdate(adapters.get(LoraTarget.V), ps, x, parts.get(2), training), b, t);
 
-    NDArray attn = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(3); // (B, H, T, T)
+    NDArray attn = Scalars.times(q, scale).matMul(k.transpose(0, 1, 3, 2)).softmax(3); // (B, H, T, T)
     // (B, H, T, E) -> (B, T, H, E) -> (B, T, D)
     NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, embedDim);
     NDArray y =

@@ -188,8 +188,11 @@ public final class DinoV2Backbone extends AbstractBlock {
       return pos;
     }
     try (NDScope scope = new NDScope()) {
-      NDArray wy = manager.create(interpolationMatrix(gh), new Shape(gh, g));
-      NDArray wx = manager.create(interpolationMatrix(gw), new Shape(gw, g));
+      // Copies that libtorch owns: autograd keeps the weights for the backward pass after this
+      // scope closes them, and an array made from a Java buffer points into that buffer, which the
+      // garbage collector frees once its closed NDArray is gone (seen as NaN in full fine-tuning).
+      NDArray wy = manager.create(interpolationMatrix(gh), new Shape(gh, g)).duplicate();
+      NDArray wx = manager.create(interpolationMatrix(gw), new Shape(gw, g)).duplicate();
       NDArray grid = pos.get(":, 1:").reshape(g, (long) g * d); // (G, G*D), rows = y
       NDArray rows = wy.matMul(grid).reshape(gh, g, d).transpose(1, 0, 2); // (G, gh, D), by x
       NDArray both = wx.matMul(rows.reshape(g, (long) gh * d)); // (gw, gh*D)

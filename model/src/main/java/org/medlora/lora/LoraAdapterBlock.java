@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import org.medlora.backbone.Scalars;
 import org.medlora.contracts.LoraTarget;
 
 /**
@@ -151,7 +152,7 @@ public final class LoraAdapterBlock extends AbstractBlock {
     NDArray b = ps.getValue(up, x.getDevice(), training);
     // (..., in) -> (..., r) -> (..., out)
     NDArray y = Linear.linear(Linear.linear(x, a).head(), b).head();
-    return new NDList(y.mul(scaling));
+    return new NDList(Scalars.times(y, scaling));
   }
 
   @Override

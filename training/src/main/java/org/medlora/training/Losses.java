@@ -3,6 +3,7 @@ package org.medlora.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import org.medlora.backbone.Scalars;
 
 /**
  * The training losses, as functions of logits with the class axis 1: (B, C) for images or
@@ -40,7 +41,7 @@ public final class Losses {
     NDArray p = probs.get(":, 1:");
     NDArray y = oneHot.get(":, 1:").toType(p.getDataType(), false);
     int[] axes = {0, 2, 3};
-    NDArray overlap = p.mul(y).sum(axes).mul(2).add(DICE_EPS);
+    NDArray overlap = Scalars.times(p.mul(y).sum(axes), 2).add(DICE_EPS);
     NDArray size = p.sum(axes).add(y.sum(axes)).add(DICE_EPS);
     return overlap.div(size).mean().neg().add(1);
   }
