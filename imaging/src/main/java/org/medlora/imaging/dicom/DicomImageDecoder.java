@@ -219,17 +219,16 @@ public final class DicomImageDecoder {
 
   private static int[] jpegFrame(TransferSyntax syntax, DicomObject ds, PixelModule px, int frame)
       throws UnsupportedImageException {
-    if (syntax == TransferSyntax.JPEG_EXTENDED && px.bitsStored() > 8) {
-      throw new UnsupportedImageException(Reason.UNSUPPORTED_FORMAT, "12-bit " + syntax
-          + " cannot be decoded here (no Java decoder for 12-bit DCT JPEG is available); send"
-          + " it as JPEG Lossless or uncompressed (e.g. dcmtk's dcmdjpeg)");
-    }
     List<byte[]> fragments = ds.fragments(Tag.PIXEL_DATA);
     if (fragments == null || fragments.size() < 2) {
       throw DicomParser.corrupt("the transfer syntax is " + syntax
           + ", but the pixel data is not encapsulated JPEG fragments");
     }
     byte[] jpeg = frameBytes(fragments, px.frames(), frame);
+    if (syntax == TransferSyntax.JPEG_EXTENDED && px.bitsStored() > 8) {
+      // 12-bit DCT: no reader on Maven Central decodes it, so medlora's own does.
+      return DctJpegDecoder.decode(jpeg, px.columns(), px.rows());
+    }
     BufferedImage image;
     try {
       image = ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());

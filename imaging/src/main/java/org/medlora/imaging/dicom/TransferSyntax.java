@@ -10,7 +10,10 @@ public enum TransferSyntax {
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2.1.99",
       "Deflated Explicit VR Little Endian", false),
   JPEG_BASELINE("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true),
-  /** 8-bit only: no Java decoder on Maven Central reads 12-bit DCT JPEG (see README). */
+  /**
+   * 8-bit through TwelveMonkeys like Baseline; 12-bit through {@link DctJpegDecoder}, as no
+   * JPEG reader on Maven Central decodes 12-bit DCT.
+   */
   JPEG_EXTENDED("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true),
   JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true),
   JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, First-Order Prediction (SV1)",

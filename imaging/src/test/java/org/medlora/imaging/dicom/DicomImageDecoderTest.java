@@ -80,12 +80,20 @@ class DicomImageDecoderTest {
   }
 
   @Test
-  void twelveBitJpegExtendedIsRefusedNamingItsTransferSyntax() {
+  void twelveBitJpegExtendedDecodesAsDcmtkDecodesIt() throws Exception {
     byte[] extended = dcmtk(gray12WithRescale(Map.of()), "dcmcjpeg", "+ee");
-    UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
-        () -> decode(extended));
-    assertEquals(Reason.UNSUPPORTED_FORMAT, e.reason());
-    assertTrue(e.getMessage().contains("1.2.840.10008.1.2.4.51"), e.getMessage());
+    assertEquals(TransferSyntax.JPEG_EXTENDED, parse(extended).transferSyntax());
+    // Exactly: the decoder uses dcmtk's IDCT (DctJpegDecoderTest compares the stored values).
+    assertArrayEquals(decode(dcmtk(extended, "dcmdjpeg")).samples(), decode(extended).samples(),
+        0f);
+    // Damaged 12-bit JPEG data is a corrupt image, not an error of the server.
+    byte[] damaged = extended.clone();
+    int eoi = damaged.length - 2;
+    while (!(damaged[eoi] == (byte) 0xFF && damaged[eoi + 1] == (byte) 0xD9)) {
+      eoi--;
+    }
+    Arrays.fill(damaged, eoi - 4, eoi, (byte) 0xFF);
+    assertRefused(Reason.CORRUPT, "damaged JPEG data", damaged);
   }
 
   @Test
