@@ -1,5 +1,6 @@
 package org.medlora.imaging.dicom;
 
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -229,12 +230,18 @@ public final class DicomImageDecoder {
       // 12-bit DCT: no reader on Maven Central decodes it, so medlora's own does.
       return DctJpegDecoder.decode(jpeg, px.columns(), px.rows());
     }
+    boolean j2k = syntax == TransferSyntax.JPEG_2000_LOSSLESS
+        || syntax == TransferSyntax.JPEG_2000;
     BufferedImage image;
     try {
-      image = ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
+      image = j2k
+          ? ImageDecoder.readExpecting(new J2KImageReaderSpi().createReaderInstance(), jpeg,
+              px.columns(), px.rows())
+          : ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
     } catch (IOException | RuntimeException e) {
-      throw new UnsupportedImageException(Reason.CORRUPT, "damaged JPEG data in DICOM frame "
-          + (frame + 1) + ": " + e.getMessage(), e);
+      throw new UnsupportedImageException(Reason.CORRUPT, "damaged "
+          + (j2k ? "JPEG 2000" : "JPEG") + " data in DICOM frame " + (frame + 1) + ": "
+          + e.getMessage(), e);
     }
     Raster raster = image.getRaster();
     if (raster.getWidth() != px.columns() || raster.getHeight() != px.rows()

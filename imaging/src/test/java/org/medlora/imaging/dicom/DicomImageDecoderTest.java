@@ -64,6 +64,32 @@ class DicomImageDecoderTest {
   }
 
   @Test
+  void jpeg2000LosslessGivesTheStoredValuesExactly() throws Exception {
+    byte[] twelveBit = gray12WithRescale(Map.of());
+    byte[] j2k = DicomTools.jpeg2000(twelveBit, true);
+    assertEquals(TransferSyntax.JPEG_2000_LOSSLESS, parse(j2k).transferSyntax());
+    assertEquals(decode(twelveBit), decode(j2k));
+    int[] values = new int[N];
+    for (int i = 0; i < N; i++) {
+      values[i] = (i * 37) % 256;
+    }
+    byte[] eightBit = gray8(values);
+    assertEquals(decode(eightBit), decode(DicomTools.jpeg2000(eightBit, true)));
+  }
+
+  @Test
+  void lossyJpeg2000DecodesAsOpenJpegDecodesIt() throws Exception {
+    byte[] twelveBit = gray12WithRescale(Map.of());
+    // The irreversible 9/7 wavelet at 20:1.
+    byte[] lossy = DicomTools.jpeg2000(twelveBit, false, "-I", "-r", "20");
+    assertEquals(TransferSyntax.JPEG_2000, parse(lossy).transferSyntax());
+    float[] reference = decode(DicomTools.jpeg2000Decoded(lossy)).samples();
+    // JJ2000's and OpenJPEG's floating-point wavelets round differently: within one stored value
+    // (255 / 4095 on this image's linear display scale).
+    assertArrayEquals(reference, decode(lossy).samples(), 1.001f * 255 / 4095);
+  }
+
+  @Test
   void eightBitJpegBaselineAndExtendedDecodeAsDcmtkDecodesThem() throws Exception {
     int[] values = new int[N];
     for (int i = 0; i < N; i++) {
@@ -94,6 +120,20 @@ class DicomImageDecoderTest {
     }
     Arrays.fill(damaged, eoi - 4, eoi, (byte) 0xFF);
     assertRefused(Reason.CORRUPT, "damaged JPEG data", damaged);
+  }
+
+  @Test
+  void aDamagedJpeg2000CodestreamIsCorrupt() throws Exception {
+    byte[] j2k = DicomTools.jpeg2000(gray12WithRescale(Map.of()), true);
+    // Keep the SOC and SIZ markers, overwrite what follows them with garbage.
+    byte[] damaged = j2k.clone();
+    int soc = 0;
+    while (!(damaged[soc] == (byte) 0xFF && damaged[soc + 1] == 0x4F)) {
+      soc++;
+    }
+    // (The file ends with the 8 bytes of the fragments' sequence delimiter.)
+    Arrays.fill(damaged, soc + 50, damaged.length - 8, (byte) 0x5A);
+    assertRefused(Reason.CORRUPT, "damaged JPEG 2000 data", damaged);
   }
 
   @Test

@@ -92,6 +92,12 @@ class DicomApiTest {
   }
 
   @Test
+  void losslessJpeg2000SegmentsAsItsSource() {
+    byte[] source = xray();
+    assertArrayEquals(mask(DICOM, source), mask(DICOM, DicomTools.jpeg2000(source, true)));
+  }
+
+  @Test
   void segmentationAsDicomPassesDciodvfyAndReadsBackWithTheMask() throws IOException {
     byte[] source = xray();
     byte[] seg = segmentation(source);
