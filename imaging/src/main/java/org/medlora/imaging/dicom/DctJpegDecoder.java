@@ -96,7 +96,7 @@ final class DctJpegDecoder {
       throw corrupt("the JPEG frame declares " + precision + "-bit samples; DCT JPEG has 8 or 12");
     }
     if (components != 1) {
-      throw new UnsupportedImageException(Reason.UNSUPPORTED_FORMAT, "the 12-bit JPEG has "
+      throw new UnsupportedImageException(Reason.UNSUPPORTED_FORMAT, "the JPEG has "
           + components + " components; only grayscale (1 component) is decoded");
     }
     if (columns != expectedColumns || rows != expectedRows) {

@@ -232,13 +232,21 @@ public final class DicomImageDecoder {
     }
     boolean j2k = syntax == TransferSyntax.JPEG_2000_LOSSLESS
         || syntax == TransferSyntax.JPEG_2000;
+    if (j2k) {
+      Jpeg2000Header.check(jpeg, px.columns(), px.rows(), px.samples());
+    }
     BufferedImage image;
     try {
       image = j2k
           ? ImageDecoder.readExpecting(new J2KImageReaderSpi().createReaderInstance(), jpeg,
               px.columns(), px.rows())
           : ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // JJ2000 throws plain Errors (its NotImplementedError among them) for some damaged
+      // codestreams; only the virtual machine's own are not about the data.
+      if (e instanceof VirtualMachineError vmError) {
+        throw vmError;
+      }
       throw new UnsupportedImageException(Reason.CORRUPT, "damaged "
           + (j2k ? "JPEG 2000" : "JPEG") + " data in DICOM frame " + (frame + 1) + ": "
           + e.getMessage(), e);

@@ -75,6 +75,12 @@ class DicomImageDecoderTest {
     }
     byte[] eightBit = gray8(values);
     assertEquals(decode(eightBit), decode(DicomTools.jpeg2000(eightBit, true)));
+    int[] signed = new int[256];
+    for (int i = 0; i < signed.length; i++) {
+      signed[i] = (i * 16 - 2048) & 0xFFFF; // -2048 to 2032 as 16-bit two's complement
+    }
+    byte[] signed12 = pydicom(grayImage(16, 16, 16, 12, true), Map.of(), u16(signed));
+    assertEquals(decode(signed12), decode(DicomTools.jpeg2000(signed12, true)));
   }
 
   @Test
@@ -123,17 +129,41 @@ class DicomImageDecoderTest {
   }
 
   @Test
-  void aDamagedJpeg2000CodestreamIsCorrupt() throws Exception {
+  void damagedJpeg2000IsCorruptAndNeverAnotherException() throws Exception {
     byte[] j2k = DicomTools.jpeg2000(gray12WithRescale(Map.of()), true);
-    // Keep the SOC and SIZ markers, overwrite what follows them with garbage.
-    byte[] damaged = j2k.clone();
     int soc = 0;
-    while (!(damaged[soc] == (byte) 0xFF && damaged[soc + 1] == 0x4F)) {
+    while (!(j2k[soc] == (byte) 0xFF && j2k[soc + 1] == 0x4F)) {
       soc++;
     }
+    // The image offset moved far from the tile grid's origin: an impossible tiling, which made
+    // JJ2000 exhaust the heap setting up tiles before it is checked here.
+    byte[] tiling = j2k.clone();
+    tiling[soc + 16] = 0x10; // XOsiz = 2^28
+    tiling[soc + 8] = 0x10; // Xsiz = 2^28 + 16
+    assertRefused(Reason.CORRUPT, "impossible tiling", tiling);
+    // Scod (after SOC, SIZ for one component and the COD marker and length) says that EPH
+    // markers end each packet header, but none do: JJ2000 throws a java.lang.Error.
+    byte[] eph = j2k.clone();
+    eph[soc + 49] = 0x04;
+    assertRefused(Reason.CORRUPT, "EPH marker", eph);
+    // Garbage after the main header.
+    byte[] garbage = j2k.clone();
     // (The file ends with the 8 bytes of the fragments' sequence delimiter.)
-    Arrays.fill(damaged, soc + 50, damaged.length - 8, (byte) 0x5A);
-    assertRefused(Reason.CORRUPT, "damaged JPEG 2000 data", damaged);
+    Arrays.fill(garbage, soc + 50, garbage.length - 8, (byte) 0x5A);
+    assertRefused(Reason.CORRUPT, "damaged JPEG 2000 data", garbage);
+    // Each byte of the main header set to values that break things: refused or decoded, never
+    // an exception of another kind.
+    for (int i = soc; i < soc + 120; i++) {
+      for (int value : new int[] {0x00, 0xFF, j2k[i] ^ 0x40}) {
+        byte[] damaged = j2k.clone();
+        damaged[i] = (byte) value;
+        try {
+          decode(damaged);
+        } catch (UnsupportedImageException expected) {
+          assertEquals(Reason.CORRUPT, expected.reason(), expected.getMessage());
+        }
+      }
+    }
   }
 
   @Test
