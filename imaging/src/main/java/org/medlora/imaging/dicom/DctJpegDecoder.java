@@ -179,8 +179,12 @@ final class DctJpegDecoder {
     }
     u8(); // component selector
     int tdTa = u8();
-    Huffman dc = dcTables[tdTa >> 4 & 3];
-    Huffman ac = acTables[tdTa & 3];
+    if (tdTa >> 4 > 3 || (tdTa & 15) > 3) {
+      throw corrupt("the JPEG scan names Huffman tables " + (tdTa >> 4) + " and " + (tdTa & 15)
+          + " (0 to 3)");
+    }
+    Huffman dc = dcTables[tdTa >> 4];
+    Huffman ac = acTables[tdTa & 15];
     int spectralStart = u8();
     int spectralEnd = u8();
     int approximation = u8();
