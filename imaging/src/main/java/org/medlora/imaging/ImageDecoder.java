@@ -195,11 +195,20 @@ public final class ImageDecoder {
    *     header declares another size than {@code width x height} (checked before decoding)
    */
   public static BufferedImage readJpeg(byte[] jpeg, int width, int height) throws IOException {
-    ImageReader reader = reader(Format.JPEG);
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+    return readExpecting(reader(Format.JPEG), jpeg, width, height);
+  }
+
+  /**
+   * Decodes the first image of {@code encoded} with {@code reader} (which this disposes), as
+   * {@link #readJpeg} does: the size is checked before decoding and a reader warning is an error.
+   */
+  public static BufferedImage readExpecting(ImageReader reader, byte[] encoded, int width,
+      int height) throws IOException {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(
+        new ByteArrayInputStream(encoded))) {
       reader.setInput(in, true, true);
       if (reader.getWidth(0) != width || reader.getHeight(0) != height) {
-        throw new IOException("the JPEG header declares " + reader.getWidth(0) + "x"
+        throw new IOException("the header declares " + reader.getWidth(0) + "x"
             + reader.getHeight(0) + ", not the expected " + width + "x" + height);
       }
       String[] firstWarning = new String[1];

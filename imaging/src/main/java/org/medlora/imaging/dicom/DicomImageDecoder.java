@@ -1,5 +1,6 @@
 package org.medlora.imaging.dicom;
 
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -219,23 +220,36 @@ public final class DicomImageDecoder {
 
   private static int[] jpegFrame(TransferSyntax syntax, DicomObject ds, PixelModule px, int frame)
       throws UnsupportedImageException {
-    if (syntax == TransferSyntax.JPEG_EXTENDED && px.bitsStored() > 8) {
-      throw new UnsupportedImageException(Reason.UNSUPPORTED_FORMAT, "12-bit " + syntax
-          + " cannot be decoded here (no Java decoder for 12-bit DCT JPEG is available); send"
-          + " it as JPEG Lossless or uncompressed (e.g. dcmtk's dcmdjpeg)");
-    }
     List<byte[]> fragments = ds.fragments(Tag.PIXEL_DATA);
     if (fragments == null || fragments.size() < 2) {
       throw DicomParser.corrupt("the transfer syntax is " + syntax
           + ", but the pixel data is not encapsulated JPEG fragments");
     }
     byte[] jpeg = frameBytes(fragments, px.frames(), frame);
+    if (syntax == TransferSyntax.JPEG_EXTENDED && px.bitsStored() > 8) {
+      // 12-bit DCT: no reader on Maven Central decodes it, so medlora's own does.
+      return DctJpegDecoder.decode(jpeg, px.columns(), px.rows());
+    }
+    boolean j2k = syntax == TransferSyntax.JPEG_2000_LOSSLESS
+        || syntax == TransferSyntax.JPEG_2000;
+    if (j2k) {
+      Jpeg2000Header.check(jpeg, px.columns(), px.rows(), px.samples());
+    }
     BufferedImage image;
     try {
-      image = ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
-    } catch (IOException | RuntimeException e) {
-      throw new UnsupportedImageException(Reason.CORRUPT, "damaged JPEG data in DICOM frame "
-          + (frame + 1) + ": " + e.getMessage(), e);
+      image = j2k
+          ? ImageDecoder.readExpecting(new J2KImageReaderSpi().createReaderInstance(), jpeg,
+              px.columns(), px.rows())
+          : ImageDecoder.readJpeg(jpeg, px.columns(), px.rows());
+    } catch (IOException | RuntimeException | Error e) {
+      // JJ2000 throws plain Errors (its NotImplementedError among them) for some damaged
+      // codestreams; only the virtual machine's own are not about the data.
+      if (e instanceof VirtualMachineError vmError) {
+        throw vmError;
+      }
+      throw new UnsupportedImageException(Reason.CORRUPT, "damaged "
+          + (j2k ? "JPEG 2000" : "JPEG") + " data in DICOM frame " + (frame + 1) + ": "
+          + e.getMessage(), e);
     }
     Raster raster = image.getRaster();
     if (raster.getWidth() != px.columns() || raster.getHeight() != px.rows()

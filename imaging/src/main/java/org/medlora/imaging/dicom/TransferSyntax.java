@@ -10,19 +10,22 @@ public enum TransferSyntax {
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN("1.2.840.10008.1.2.1.99",
       "Deflated Explicit VR Little Endian", false),
   JPEG_BASELINE("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true),
-  /** 8-bit only: no Java decoder on Maven Central reads 12-bit DCT JPEG (see README). */
+  /**
+   * 8-bit through TwelveMonkeys like Baseline; 12-bit through {@link DctJpegDecoder}, as no
+   * JPEG reader on Maven Central decodes 12-bit DCT.
+   */
   JPEG_EXTENDED("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true),
   JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true),
   JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, First-Order Prediction (SV1)",
-      true);
+      true),
+  JPEG_2000_LOSSLESS("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless", true),
+  JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000", true);
 
   /** Syntaxes people send that are refused, named so that the 415 says what arrived. */
   private static final Map<String, String> REFUSED = Map.of(
       "1.2.840.10008.1.2.2", "Explicit VR Big Endian (retired)",
       "1.2.840.10008.1.2.4.80", "JPEG-LS Lossless",
       "1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless",
-      "1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless",
-      "1.2.840.10008.1.2.4.91", "JPEG 2000",
       "1.2.840.10008.1.2.5", "RLE Lossless",
       "1.2.840.10008.1.2.4.100", "MPEG2",
       "1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264");
@@ -45,7 +48,7 @@ public enum TransferSyntax {
     return this != IMPLICIT_VR_LITTLE_ENDIAN;
   }
 
-  /** Whether pixel data is encapsulated as JPEG fragments. */
+  /** Whether pixel data is encapsulated as JPEG or JPEG 2000 fragments. */
   public boolean jpeg() {
     return jpeg;
   }

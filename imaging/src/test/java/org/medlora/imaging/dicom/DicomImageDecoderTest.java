@@ -64,6 +64,38 @@ class DicomImageDecoderTest {
   }
 
   @Test
+  void jpeg2000LosslessGivesTheStoredValuesExactly() throws Exception {
+    byte[] twelveBit = gray12WithRescale(Map.of());
+    byte[] j2k = DicomTools.jpeg2000(twelveBit, true);
+    assertEquals(TransferSyntax.JPEG_2000_LOSSLESS, parse(j2k).transferSyntax());
+    assertEquals(decode(twelveBit), decode(j2k));
+    int[] values = new int[N];
+    for (int i = 0; i < N; i++) {
+      values[i] = (i * 37) % 256;
+    }
+    byte[] eightBit = gray8(values);
+    assertEquals(decode(eightBit), decode(DicomTools.jpeg2000(eightBit, true)));
+    int[] signed = new int[256];
+    for (int i = 0; i < signed.length; i++) {
+      signed[i] = (i * 16 - 2048) & 0xFFFF; // -2048 to 2032 as 16-bit two's complement
+    }
+    byte[] signed12 = pydicom(grayImage(16, 16, 16, 12, true), Map.of(), u16(signed));
+    assertEquals(decode(signed12), decode(DicomTools.jpeg2000(signed12, true)));
+  }
+
+  @Test
+  void lossyJpeg2000DecodesAsOpenJpegDecodesIt() throws Exception {
+    byte[] twelveBit = gray12WithRescale(Map.of());
+    // The irreversible 9/7 wavelet at 20:1.
+    byte[] lossy = DicomTools.jpeg2000(twelveBit, false, "-I", "-r", "20");
+    assertEquals(TransferSyntax.JPEG_2000, parse(lossy).transferSyntax());
+    float[] reference = decode(DicomTools.jpeg2000Decoded(lossy)).samples();
+    // JJ2000's and OpenJPEG's floating-point wavelets round differently: within one stored value
+    // (255 / 4095 on this image's linear display scale).
+    assertArrayEquals(reference, decode(lossy).samples(), 1.001f * 255 / 4095);
+  }
+
+  @Test
   void eightBitJpegBaselineAndExtendedDecodeAsDcmtkDecodesThem() throws Exception {
     int[] values = new int[N];
     for (int i = 0; i < N; i++) {
@@ -80,12 +112,58 @@ class DicomImageDecoderTest {
   }
 
   @Test
-  void twelveBitJpegExtendedIsRefusedNamingItsTransferSyntax() {
+  void twelveBitJpegExtendedDecodesAsDcmtkDecodesIt() throws Exception {
     byte[] extended = dcmtk(gray12WithRescale(Map.of()), "dcmcjpeg", "+ee");
-    UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
-        () -> decode(extended));
-    assertEquals(Reason.UNSUPPORTED_FORMAT, e.reason());
-    assertTrue(e.getMessage().contains("1.2.840.10008.1.2.4.51"), e.getMessage());
+    assertEquals(TransferSyntax.JPEG_EXTENDED, parse(extended).transferSyntax());
+    // Exactly: the decoder uses dcmtk's IDCT (DctJpegDecoderTest compares the stored values).
+    assertArrayEquals(decode(dcmtk(extended, "dcmdjpeg")).samples(), decode(extended).samples(),
+        0f);
+    // Damaged 12-bit JPEG data is a corrupt image, not an error of the server.
+    byte[] damaged = extended.clone();
+    int eoi = damaged.length - 2;
+    while (!(damaged[eoi] == (byte) 0xFF && damaged[eoi + 1] == (byte) 0xD9)) {
+      eoi--;
+    }
+    Arrays.fill(damaged, eoi - 4, eoi, (byte) 0xFF);
+    assertRefused(Reason.CORRUPT, "damaged JPEG data", damaged);
+  }
+
+  @Test
+  void damagedJpeg2000IsCorruptAndNeverAnotherException() throws Exception {
+    byte[] j2k = DicomTools.jpeg2000(gray12WithRescale(Map.of()), true);
+    int soc = 0;
+    while (!(j2k[soc] == (byte) 0xFF && j2k[soc + 1] == 0x4F)) {
+      soc++;
+    }
+    // The image offset moved far from the tile grid's origin: an impossible tiling, which made
+    // JJ2000 exhaust the heap setting up tiles before it is checked here.
+    byte[] tiling = j2k.clone();
+    tiling[soc + 16] = 0x10; // XOsiz = 2^28
+    tiling[soc + 8] = 0x10; // Xsiz = 2^28 + 16
+    assertRefused(Reason.CORRUPT, "impossible tiling", tiling);
+    // Scod (after SOC, SIZ for one component and the COD marker and length) says that EPH
+    // markers end each packet header, but none do: JJ2000 throws a java.lang.Error.
+    byte[] eph = j2k.clone();
+    eph[soc + 49] = 0x04;
+    assertRefused(Reason.CORRUPT, "EPH marker", eph);
+    // Garbage after the main header.
+    byte[] garbage = j2k.clone();
+    // (The file ends with the 8 bytes of the fragments' sequence delimiter.)
+    Arrays.fill(garbage, soc + 50, garbage.length - 8, (byte) 0x5A);
+    assertRefused(Reason.CORRUPT, "damaged JPEG 2000 data", garbage);
+    // Each byte of the main header set to values that break things: refused or decoded, never
+    // an exception of another kind.
+    for (int i = soc; i < soc + 120; i++) {
+      for (int value : new int[] {0x00, 0xFF, j2k[i] ^ 0x40}) {
+        byte[] damaged = j2k.clone();
+        damaged[i] = (byte) value;
+        try {
+          decode(damaged);
+        } catch (UnsupportedImageException expected) {
+          assertEquals(Reason.CORRUPT, expected.reason(), expected.getMessage());
+        }
+      }
+    }
   }
 
   @Test

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * DICOM test files made at test time by the field's own tools: pydicom (Debian's
  * {@code python3-pydicom}, importable by {@code /usr/bin/python3}) writes a data set from
  * attributes and raw pixel bytes, dcmtk converts it ({@code dcmconv}, {@code dcmcjpeg},
- * {@code dcmcrle}, {@code dcmodify}, {@code img2dcm}), dicom3tools' {@code dciodvfy} validates.
- * {@code bin/install-tools} installs all three.
+ * {@code dcmcrle}, {@code dcmodify}, {@code img2dcm}), OpenJPEG's {@code opj_compress} makes
+ * JPEG 2000, dicom3tools' {@code dciodvfy} validates. {@code bin/install-tools} installs all four.
  */
 public final class DicomTools {
 
@@ -137,6 +137,66 @@ public final class DicomTools {
     return read(dir.resolve("out.dcm"));
   }
 
+  /**
+   * A single-frame grayscale file re-encoded as JPEG 2000 by OpenJPEG's {@code opj_compress}
+   * (Debian's {@code libopenjp2-tools}; dcmtk has no JPEG 2000 codec), its codestream wrapped
+   * by pydicom.
+   *
+   * @param options {@code opj_compress} options; none is lossless (reversible 5/3 wavelet)
+   */
+  public static byte[] jpeg2000(byte[] dicom, boolean lossless, String... options) {
+    Path dir = tempDir();
+    write(dir.resolve("in.dcm"), dicom);
+    // OpenJPEG reads and writes raw little endian samples as ".rawl", as DICOM stores them.
+    String script = """
+        import subprocess, sys, pydicom
+        from pydicom.encaps import encapsulate
+        ds = pydicom.dcmread('in.dcm')
+        open('in.rawl', 'wb').write(ds.PixelData)
+        shape = '%d,%d,1,%d,%s' % (ds.Columns, ds.Rows, ds.BitsStored,
+                                   's' if ds.PixelRepresentation else 'u')
+        # OpenJPEG's default of 6 resolution levels needs 32 pixels; small test images have fewer.
+        levels = str(min(6, min(ds.Rows, ds.Columns).bit_length()))
+        subprocess.run(['opj_compress', '-i', 'in.rawl', '-F', shape, '-n', levels,
+                        '-o', 'out.j2k'] + sys.argv[2:], check=True, stdout=subprocess.DEVNULL)
+        ds.PixelData = encapsulate([open('out.j2k', 'rb').read()])
+        ds['PixelData'].VR = 'OB'
+        ds.file_meta.TransferSyntaxUID = sys.argv[1]
+        ds.save_as('out.dcm', write_like_original=False)
+        """;
+    write(dir.resolve("make.py"), script.getBytes(StandardCharsets.UTF_8));
+    List<String> command = new ArrayList<>(List.of(PYTHON, "make.py",
+        lossless ? "1.2.840.10008.1.2.4.90" : "1.2.840.10008.1.2.4.91"));
+    command.addAll(List.of(options));
+    run(dir, command.toArray(String[]::new));
+    return read(dir.resolve("out.dcm"));
+  }
+
+  /**
+   * A single-frame grayscale JPEG 2000 file decoded by OpenJPEG's {@code opj_decompress}, as
+   * Explicit VR Little Endian: the reference for medlora's decode.
+   */
+  public static byte[] jpeg2000Decoded(byte[] dicom) {
+    Path dir = tempDir();
+    write(dir.resolve("in.dcm"), dicom);
+    String script = """
+        import subprocess, pydicom
+        from pydicom.encaps import generate_pixel_data_frame
+        from pydicom.uid import ExplicitVRLittleEndian
+        ds = pydicom.dcmread('in.dcm')
+        open('in.j2k', 'wb').write(next(generate_pixel_data_frame(ds.PixelData)))
+        subprocess.run(['opj_decompress', '-i', 'in.j2k', '-o', 'out.rawl'], check=True,
+                       stdout=subprocess.DEVNULL)
+        ds.PixelData = open('out.rawl', 'rb').read()
+        ds['PixelData'].VR = 'OW' if ds.BitsAllocated > 8 else 'OB'
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.save_as('out.dcm', write_like_original=False)
+        """;
+    write(dir.resolve("make.py"), script.getBytes(StandardCharsets.UTF_8));
+    run(dir, PYTHON, "make.py");
+    return read(dir.resolve("out.dcm"));
+  }
+
   /** Edits a file in place with {@code dcmodify}, e.g. {@code "-i", "(0028,1050)=40"}. */
   public static byte[] dcmodify(byte[] dicom, String... options) {
     Path dir = tempDir();
@@ -218,7 +278,7 @@ public final class DicomTools {
       return new ProcessResult(p.exitValue(), output);
     } catch (IOException e) {
       throw new UncheckedIOException(command[0] + " could not run; bin/install-tools installs"
-          + " dcmtk, dicom3tools and python3-pydicom", e);
+          + " dcmtk, dicom3tools, python3-pydicom and libopenjp2-tools", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
