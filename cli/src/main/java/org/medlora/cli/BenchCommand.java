@@ -1,11 +1,11 @@
 package org.medlora.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.medlora.backbone.DinoV2Config;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.medlora.bench.BackboneBenchmark;
 import org.medlora.bench.TrainingBenchmark;
 import org.medlora.contracts.MethodKind;
@@ -78,10 +78,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (scenarios.contains("runs")) {
       Path work = Files.createTempDirectory("medlora-bench-");
-      for (int size : sizes) {
-        var runs = new TrainingBenchmark(work, size, 24, System.err).run(MethodSpec.KINDS);
-        System.out.print(TrainingBenchmark.table(runs));
+      List<TrainingBenchmark.Result> runs = new ArrayList<>();
+      for (int size : sizes) { // a data set per size: each is written at its own input size
+        runs.addAll(new TrainingBenchmark(Files.createDirectories(work.resolve(size + "px")), size, 24, System.err)
+            .run(MethodSpec.KINDS));
       }
+      System.out.print(TrainingBenchmark.table(runs));
       return 0;
     }
     System.out.print(BackboneBenchmark.table(results));
