@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.medlora.contracts.MessageCodec;
-import org.medlora.service.jobs.TrainingJobs;
+import org.medlora.service.jobs.TrainingEventFeed;
 
 /** The training jobs on Kafka, as server-sent events for the console and other clients. */
 @Path("/v1/jobs")
@@ -19,7 +19,7 @@ import org.medlora.service.jobs.TrainingJobs;
 @SecurityRequirement(name = "jwt")
 public class JobsResource {
 
-  @Inject TrainingJobs jobs;
+  @Inject TrainingEventFeed jobs;
 
   @GET
   @Path("/events")

@@ -38,9 +38,9 @@ import org.medlora.service.config.KafkaConsumerSettings;
  */
 @Startup
 @ApplicationScoped
-public class TrainingJobs {
+public class TrainingEventFeed {
 
-  private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+  private static final Logger LOG = Logger.getLogger(TrainingEventFeed.class);
   /** How far back start-up reads: a job silent for longer is not shown as running. */
   static final Duration LOOKBACK = Duration.ofDays(1);
   private static final Duration POLL = Duration.ofMillis(500);
