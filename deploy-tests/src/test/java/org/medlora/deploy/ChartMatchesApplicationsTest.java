@@ -68,12 +68,12 @@ class ChartMatchesApplicationsTest {
 
   @Test
   void imagesAreThoseDockerBuildBuildsTaggedWithTheProjectVersion() throws Exception {
+    RenderedChart cpu = RenderedChart.render("default-values.yaml");
+    RenderedChart gpu = RenderedChart.render("gpu-values.yaml");
     assertEquals(buildScriptImages(), List.of(
-        RenderedChart.container(RenderedChart.render("default-values.yaml").service()).getImage(),
-        RenderedChart.container(RenderedChart.render("default-values.yaml").worker()).getImage()));
+        RenderedChart.container(cpu.service()).getImage(), RenderedChart.container(cpu.worker()).getImage()));
     assertEquals(buildScriptImages("--gpu"), List.of(
-        RenderedChart.container(RenderedChart.render("gpu-values.yaml").service()).getImage(),
-        RenderedChart.container(RenderedChart.render("gpu-values.yaml").worker()).getImage()));
+        RenderedChart.container(gpu.service()).getImage(), RenderedChart.container(gpu.worker()).getImage()));
     Matcher appVersion = Pattern.compile("(?m)^appVersion: \"(.+)\"$")
         .matcher(Files.readString(Repository.chart().resolve("Chart.yaml")));
     assertTrue(appVersion.find());

@@ -12,11 +12,14 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.beans.IntrospectionException;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The chart rendered by {@code helm template} (helm-java) with one values file of
@@ -112,7 +115,9 @@ record RenderedChart(String valuesFile, List<HasMetadata> resources) {
   }
 
   /** The values files of helm/medlora/ci/, chart-testing's convention: each is rendered and checked. */
-  static List<String> ciValuesFiles() {
-    return List.of("default-values.yaml", "gpu-values.yaml", "ingress-values.yaml", "existing-claim-values.yaml");
+  static List<String> ciValuesFiles() throws IOException {
+    try (Stream<Path> files = Files.list(Repository.chart().resolve("ci"))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+    }
   }
 }

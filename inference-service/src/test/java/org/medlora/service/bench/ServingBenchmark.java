@@ -325,7 +325,7 @@ public final class ServingBenchmark {
     md.append("Service requests and bare `session.run` calls on the already preprocessed input"
         + " alternate, ").append(LATENCY_RUNS).append(" of each after ").append(WARMUP)
         .append(" warm-up rounds; the service runs with dynamic batching on (max batch 8,"
-            + " max queue delay 5 ms), as deployed.\n\n");
+            + " max queue delay 5 ms), the service's defaults.\n\n");
     md.append("| | p50 | p99 |\n|---|---|---|\n");
     md.append(String.format("| service (HTTP, decode, preprocess, queue, run, mask PNG) | %.1f ms | %.1f ms |%n",
         service.p(0.5), service.p(0.99)));
