@@ -76,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    if (!results.isEmpty()) {
+      System.out.print(BackboneBenchmark.table(results));
+    }
     if (scenarios.contains("runs")) {
       Path work = Files.createTempDirectory("medlora-bench-");
       List<TrainingBenchmark.Result> runs = new ArrayList<>();
@@ -84,9 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             .run(MethodSpec.KINDS));
       }
       System.out.print(TrainingBenchmark.table(runs));
-      return 0;
     }
-    System.out.print(BackboneBenchmark.table(results));
     return 0;
   }
 }

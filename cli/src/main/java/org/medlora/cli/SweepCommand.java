@@ -2,7 +2,6 @@ package org.medlora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +70,7 @@ final class SweepCommand implements Callable<Integer> {
     for (SweepMethod method : methods) {
       String line = JSON.writeValueAsString(method.applyTo(base.deepCopy(), parsed.requestId()));
       TrainingRequest derived = MessageCodec.fromJson(line, TrainingRequest.class);
-      Optional<ModelManifest> done = trained(store, derived);
+      Optional<ModelManifest> done = store.publishedFor(derived.requestId());
       if (done.isPresent()) {
         view.println(method + ": " + derived.requestId() + " is already version " + done.get().version() + " of "
             + derived.task() + "; not trained again");
@@ -104,16 +103,5 @@ final class SweepCommand implements Callable<Integer> {
       view.println("failed: " + e.getMessage());
       return false;
     }
-  }
-
-  /** The version that request {@code r} made, if any. */
-  private static Optional<ModelManifest> trained(ModelStore store, TrainingRequest r) throws IOException {
-    for (int v : store.versions(r.task())) {
-      ModelManifest m = store.manifest(r.task(), v);
-      if (m.training() != null && m.training().requestId().equals(r.requestId())) {
-        return Optional.of(m);
-      }
-    }
-    return Optional.empty();
   }
 }
