@@ -3,8 +3,6 @@ package org.medlora.contracts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -120,7 +118,7 @@ public sealed interface JobEvent
       Checks.oneOf("phase", phase, PHASES);
       Checks.atLeast("totalEpochs", totalEpochs, 1);
       Checks.between("epoch", epoch, 1, totalEpochs);
-      metrics = finiteMetrics(metrics);
+      metrics = ManifestDraft.finiteMetrics("metrics", metrics);
       Checks.finiteAtLeast("epochSeconds", epochSeconds, 0);
       Checks.finiteAtLeast("etaSeconds", etaSeconds, 0);
     }
@@ -142,22 +140,6 @@ public sealed interface JobEvent
     @Override
     public String type() {
       return "progress";
-    }
-
-    /** An unmodifiable copy in the caller's order; every value finite. */
-    private static Map<String, Double> finiteMetrics(Map<String, Double> metrics) {
-      Checks.nonNull("metrics", metrics);
-      Map<String, Double> copy = new LinkedHashMap<>();
-      for (Map.Entry<String, Double> m : metrics.entrySet()) {
-        Checks.nonBlank("metrics key", m.getKey());
-        Double value = m.getValue();
-        if (value == null || !Double.isFinite(value)) {
-          throw Checks.invalid("metrics", "must be finite (leave undefined ones out), got "
-              + m.getKey() + "=" + value);
-        }
-        copy.put(m.getKey(), value);
-      }
-      return Collections.unmodifiableMap(copy);
     }
   }
 

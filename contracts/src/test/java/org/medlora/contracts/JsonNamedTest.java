@@ -25,7 +25,8 @@ class JsonNamedTest {
       Pooling.class, List.of("cls", "cls-and-mean-patch"),
       OptimizerKind.class, List.of("adamw", "adam", "sgd"),
       Schedule.class, List.of("constant", "cosine", "linear"),
-      LoraTarget.class, List.of("q", "k", "v", "proj", "fc1", "fc2"));
+      LoraTarget.class, List.of("q", "k", "v", "proj", "fc1", "fc2"),
+      ExportPrecision.class, List.of("fp32", "fp16", "int8"));
 
   @Test
   void everyConstantIsWrittenAsItsJsonNameAndReadBack() throws JsonProcessingException {

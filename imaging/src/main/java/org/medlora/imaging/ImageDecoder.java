@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
@@ -88,25 +89,17 @@ public final class ImageDecoder {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       // Forward-only and without metadata: we need the pixels of image 0 and nothing else.
       reader.setInput(in, true, true);
-      // The JPEG reader fills missing data with gray and only warns; treat that as damage. A
-      // warning about a missing or unusable colour profile is not damage: the pixels are whole.
-      String[] firstWarning = new String[1];
-      reader.addIIOReadWarningListener(
-          (source, warning) -> {
-            if (firstWarning[0] == null && !warning.contains("color profile")) {
-              firstWarning[0] = warning;
-            }
-          });
+      Supplier<String> damage = firstDamageWarning(reader);
 
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       checkSize(format, width, height, limits);
 
       BufferedImage image = reader.read(0);
-      if (firstWarning[0] != null) {
+      if (damage.get() != null) {
         throw new UnsupportedImageException(
             Reason.CORRUPT,
-            "damaged " + format + " data: the decoder reported \"" + firstWarning[0] + "\"");
+            "damaged " + format + " data: the decoder reported \"" + damage.get() + "\"");
       }
       if (image == null || image.getWidth() != width || image.getHeight() != height) {
         throw new UnsupportedImageException(
@@ -211,16 +204,30 @@ public final class ImageDecoder {
         throw new IOException("the header declares " + reader.getWidth(0) + "x"
             + reader.getHeight(0) + ", not the expected " + width + "x" + height);
       }
-      String[] firstWarning = new String[1];
-      reader.addIIOReadWarningListener((source, warning) -> firstWarning[0] = warning);
+      Supplier<String> damage = firstDamageWarning(reader);
       BufferedImage image = reader.read(0);
-      if (firstWarning[0] != null) {
-        throw new IOException("the decoder reported \"" + firstWarning[0] + "\"");
+      if (damage.get() != null) {
+        throw new IOException("the decoder reported \"" + damage.get() + "\"");
       }
       return image;
     } finally {
       reader.dispose();
     }
+  }
+
+  /**
+   * The first warning of {@code reader} that means damage: the JPEG reader fills missing data
+   * with gray and only warns. A missing or unusable colour profile is not damage: the pixels are
+   * whole.
+   */
+  private static Supplier<String> firstDamageWarning(ImageReader reader) {
+    String[] first = new String[1];
+    reader.addIIOReadWarningListener((source, warning) -> {
+      if (first[0] == null && !warning.contains("color profile")) {
+        first[0] = warning;
+      }
+    });
+    return () -> first[0];
   }
 
   private static UnsupportedImageException tooManyBytes(long size, ImageLimits limits) {

@@ -76,7 +76,8 @@ class OncePerRequestTest {
       List<Future<PublishedModel>> results = new ArrayList<>();
       for (int i = 0; i < publishers; i++) {
         int seed = i;
-        // Each its own store object, as separate workers have.
+        // Each its own store object. In one JVM the store's monitor orders them before the file
+        // lock does, so this covers exclusion within a process; across processes DeliveryFaultsTest.
         ModelStore store = ModelStore.oncePerRequest(root);
         results.add(pool.submit(() -> {
           start.await();

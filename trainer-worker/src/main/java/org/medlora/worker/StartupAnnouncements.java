@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.ModelPublished;
@@ -34,16 +35,23 @@ class StartupAnnouncements {
 
   private void announceNewest() {
     ModelStore store = new ModelStore(config.store().path());
+    Set<String> tasks;
     try {
-      for (String task : store.tasks()) {
+      tasks = store.tasks();
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("the store's newest versions were not announced again at start-up: %s", e.getMessage());
+      return;
+    }
+    for (String task : tasks) { // one damaged version must not keep the other tasks unannounced
+      try {
         var versions = store.versions(task);
         ModelManifest newest = store.manifest(task, versions.get(versions.size() - 1));
         if (newest.training() != null) {
           events.announce(ModelPublished.of(newest, Instant.now(), newest.training().requestId()));
         }
+      } catch (IOException | RuntimeException e) {
+        LOG.warnf("task %s's newest version was not announced again at start-up: %s", task, e.getMessage());
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.warnf("the store's newest versions were not all announced again at start-up: %s", e.getMessage());
     }
   }
 }

@@ -313,6 +313,9 @@ public final class DicomImageDecoder {
   }
 
   private static byte[] concat(List<byte[]> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0); // the usual single-fragment frame: no copy
+    }
     int length = 0;
     for (byte[] p : parts) {
       length += p.length;

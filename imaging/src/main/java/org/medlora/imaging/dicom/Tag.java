@@ -39,7 +39,6 @@ public final class Tag {
   public static final int REFERENCED_SOP_INSTANCE_UID = 0x00081155;
   public static final int REFERENCED_FRAME_NUMBER = 0x00081160;
   public static final int REFERENCED_INSTANCE_SEQUENCE = 0x0008114A;
-  public static final int DERIVATION_DESCRIPTION = 0x00082111;
   public static final int SOURCE_IMAGE_SEQUENCE = 0x00082112;
   public static final int DERIVATION_IMAGE_SEQUENCE = 0x00089124;
   public static final int DERIVATION_CODE_SEQUENCE = 0x00089215;

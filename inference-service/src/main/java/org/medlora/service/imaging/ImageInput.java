@@ -62,13 +62,14 @@ public class ImageInput {
    */
   public Source read(byte[] bytes, DicomImageDecoder.Request request)
       throws UnsupportedImageException {
-    if (!DicomInput.isDicom(bytes) && !request.equals(DicomImageDecoder.Request.FIRST_FRAME)) {
+    if (DicomInput.isDicom(bytes)) {
+      return new Source(bytes, Optional.of(dicomInput.parse(bytes)), request);
+    }
+    if (!request.equals(DicomImageDecoder.Request.FIRST_FRAME)) {
       throw new IllegalArgumentException("frame and window apply to DICOM images only; this"
           + " image is not DICOM");
     }
-    Optional<DicomFile> dicom = DicomInput.isDicom(bytes)
-        ? Optional.of(dicomInput.parse(bytes)) : Optional.empty();
-    return new Source(bytes, dicom, request);
+    return new Source(bytes, Optional.empty(), request);
   }
 
   /**
