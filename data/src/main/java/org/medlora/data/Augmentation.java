@@ -107,7 +107,7 @@ public record Augmentation(
           }
         }
       }
-      return new DecodedImage(image.channels(), height, width, image.bitDepth(), out);
+      return DecodedImage.wrap(image.channels(), height, width, image.bitDepth(), out);
     }
 
     /** The same transform on a row-major {@code sourceHeight x sourceWidth} mask. */

@@ -115,7 +115,7 @@ enum ExifOrientation {
         }
       }
     }
-    return new DecodedImage(image.channels(), outH, outW, image.bitDepth(), out);
+    return DecodedImage.wrap(image.channels(), outH, outW, image.bitDepth(), out);
   }
 
   /** Index in a stored w x h plane of the pixel shown at (x, y). */

@@ -5,7 +5,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -381,6 +383,9 @@ public final class ImageDecoder {
     int w = raster.getWidth();
     int h = raster.getHeight();
     float[] samples = new float[colors * h * w];
+    if (ok8 && readBytesDirectly(raster, colors, samples)) {
+      return DecodedImage.wrap(colors, h, w, bits, samples);
+    }
     int[] row = new int[w];
     // Bands beyond the colour components hold alpha, which is dropped.
     for (int c = 0; c < colors; c++) {
@@ -392,7 +397,39 @@ public final class ImageDecoder {
         }
       }
     }
-    return new DecodedImage(colors, h, w, bits, samples);
+    return DecodedImage.wrap(colors, h, w, bits, samples);
+  }
+
+  /**
+   * Copies the colour bands of an 8-bit raster straight from its byte buffer into
+   * {@code samples} (CHW; 8-bit values need no scaling), which is several times faster than
+   * {@link Raster#getSamples} on a megapixel image. Returns false, having written nothing, for
+   * layouts it does not know (a sub-raster or packed pixels); the caller then reads band by band.
+   */
+  private static boolean readBytesDirectly(Raster raster, int colors, float[] samples) {
+    if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
+        || !(raster.getSampleModel() instanceof ComponentSampleModel model)
+        || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+      return false;
+    }
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int pixelStride = model.getPixelStride();
+    int scanlineStride = model.getScanlineStride();
+    for (int c = 0; c < colors; c++) {
+      int bank = model.getBankIndices()[c];
+      byte[] data = buffer.getData(bank);
+      int offset = buffer.getOffsets()[bank] + model.getBandOffsets()[c];
+      int base = c * h * w;
+      for (int y = 0; y < h; y++) {
+        int from = offset + y * scanlineStride;
+        int to = base + y * w;
+        for (int x = 0; x < w; x++) {
+          samples[to + x] = data[from + x * pixelStride] & 0xff;
+        }
+      }
+    }
+    return true;
   }
 
   private static DecodedImage fromPalette(Raster raster, IndexColorModel cm)
@@ -428,7 +465,7 @@ public final class ImageDecoder {
         }
       }
     }
-    return new DecodedImage(planes.length, h, w, cm.getPixelSize(), samples);
+    return DecodedImage.wrap(planes.length, h, w, cm.getPixelSize(), samples);
   }
 
   private static String colorSpaceName(int type) {

@@ -1,16 +1,10 @@
 package org.medlora.imaging;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /**
  * Segmentation label masks (one class index per pixel) brought back to an image's own size and
@@ -18,8 +12,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class LabelMasks {
 
-  /** Compression quality for the JDK's PNG writer that selects a fast deflate level. */
-  private static final float FAST_DEFLATE = 0.9f;
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final byte PNG_FILTER_UP = 2;
 
   private LabelMasks() {}
 
@@ -52,31 +46,61 @@ public final class LabelMasks {
   }
 
   /**
-   * An 8-bit grayscale PNG whose pixel values are the class indices, deflated at a fast level:
-   * a label mask is long runs of few values, which even a fast level shrinks about 100-fold, and
-   * the encoding sits on every segmentation request's path (a 1024x1024 mask: 6 ms instead of
-   * 19 ms, 9 KB instead of 5 KB, measured on a busy 2-core machine).
+   * An 8-bit grayscale PNG whose pixel values are the class indices. Written here rather than by
+   * the JDK's PNG writer, which tries all five row filters on every row: a label mask needs
+   * only the "Up" filter, which turns every row equal to the one above (most rows of an
+   * upsampled mask) into zeros, and the fastest deflate level. It sits on every segmentation
+   * request's path: a 1024x1024 mask takes about 1 ms here against 3.6 ms with the JDK writer.
    */
   public static byte[] toPng(byte[] mask, int height, int width) {
     if (mask.length != height * width) {
       throw new IllegalArgumentException("mask has " + mask.length + " pixels, not " + height + "x" + width);
     }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-    byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-    System.arraycopy(mask, 0, pixels, 0, mask.length);
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-    try (ImageOutputStream out = new MemoryCacheImageOutputStream(png)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(FAST_DEFLATE);
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } catch (IOException e) {
-      throw new UncheckedIOException("PNG encoding failed in memory", e);
-    } finally {
-      writer.dispose();
+    // Each scanline is a filter-type byte and the row's differences from the row above.
+    byte[] scanlines = new byte[height * (width + 1)];
+    for (int y = 0; y < height; y++) {
+      int to = y * (width + 1);
+      scanlines[to] = PNG_FILTER_UP;
+      int row = y * width;
+      for (int x = 0; x < width; x++) {
+        scanlines[to + 1 + x] = (byte) (mask[row + x] - (y == 0 ? 0 : mask[row - width + x]));
+      }
     }
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED); // zlib format, as PNG requires
+    ByteArrayOutputStream idat = new ByteArrayOutputStream(scanlines.length / 64 + 64);
+    try {
+      deflater.setInput(scanlines);
+      deflater.finish();
+      byte[] buffer = new byte[64 * 1024];
+      while (!deflater.finished()) {
+        idat.write(buffer, 0, deflater.deflate(buffer));
+      }
+    } finally {
+      deflater.end();
+    }
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8)  // bits per sample
+        .put((byte) 0)  // colour type: grayscale
+        .put((byte) 0)  // compression: deflate
+        .put((byte) 0)  // filter method: adaptive (per-row filter bytes)
+        .put((byte) 0); // no interlacing
+    ByteArrayOutputStream png = new ByteArrayOutputStream(idat.size() + 64);
+    png.writeBytes(PNG_SIGNATURE);
+    chunk(png, "IHDR", ihdr.array());
+    chunk(png, "IDAT", idat.toByteArray());
+    chunk(png, "IEND", new byte[0]);
     return png.toByteArray();
+  }
+
+  /** One PNG chunk: length, type, data and the CRC-32 of type and data. */
+  private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+    byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    png.writeBytes(typeBytes);
+    png.writeBytes(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
   }
 }

@@ -3,6 +3,11 @@ package org.medlora.imaging;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class LabelMasksTest {
@@ -27,5 +32,26 @@ class LabelMasksTest {
     for (int i = 0; i < mask.length; i++) {
       assertEquals(mask[i], samples[i], "pixel " + i);
     }
+  }
+
+  @Test
+  void everyClassIndexAndEveryRowChangeSurvivesThePngExactly() throws Exception {
+    // Random rows (the "Up" filter's differences wrap around 256), repeated rows (they filter
+    // to zeros) and all 256 byte values, read back by the JDK's own PNG reader.
+    int h = 67;
+    int w = 129;
+    byte[] mask = new byte[h * w];
+    Random random = new Random(7);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        mask[y * w + x] = y % 3 == 1 ? mask[(y - 1) * w + x] : (byte) random.nextInt(256);
+      }
+    }
+    byte[] png = LabelMasks.toPng(mask, h, w);
+    BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
+    assertEquals(BufferedImage.TYPE_BYTE_GRAY, read.getType());
+    assertEquals(w, read.getWidth());
+    assertEquals(h, read.getHeight());
+    assertArrayEquals(mask, ((DataBufferByte) read.getRaster().getDataBuffer()).getData());
   }
 }

@@ -363,7 +363,7 @@ public final class DicomImageDecoder {
       }
       samples[i] = display[v - min];
     }
-    return new DecodedImage(1, px.rows(), px.columns(), px.bitsAllocated(), samples);
+    return DecodedImage.wrap(1, px.rows(), px.columns(), px.bitsAllocated(), samples);
   }
 
   /** A VOI transform from modality values to 0..255. */
@@ -454,7 +454,7 @@ public final class DicomImageDecoder {
       samples[n + i] = clamp(g);
       samples[2 * n + i] = clamp(b);
     }
-    return new DecodedImage(3, px.rows(), px.columns(), 8, samples);
+    return DecodedImage.wrap(3, px.rows(), px.columns(), 8, samples);
   }
 
   private static float clamp(double v) {

@@ -14,6 +14,7 @@ import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.Preprocessor;
 import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.service.imaging.ImageInput;
+import org.medlora.service.metrics.RequestStage;
 import org.medlora.service.models.InferenceResult;
 import org.medlora.service.models.Lease;
 import org.medlora.service.models.LoadedModel;
@@ -53,8 +54,13 @@ public class Inference {
             + model.manifest().kind().name().toLowerCase() + " model, not a "
             + kind.name().toLowerCase() + " model; POST to /v1/models/" + task + "/" + other);
       }
+      long decodeStart = System.nanoTime();
       DecodedImage image = images.decode(body);
+      long preprocessStart = System.nanoTime();
       float[] pixels = Preprocessor.toModelInput(image, model.manifest().preprocessing());
+      long submitted = System.nanoTime();
+      RequestStage.DECODE.timer(meters, taskTag).record(preprocessStart - decodeStart, TimeUnit.NANOSECONDS);
+      RequestStage.PREPROCESS.timer(meters, taskTag).record(submitted - preprocessStart, TimeUnit.NANOSECONDS);
       InferenceResult result = await(model, pixels);
       outcome = "ok";
       return new Prediction(model.task(), model.version(), model.manifest(), image, result);

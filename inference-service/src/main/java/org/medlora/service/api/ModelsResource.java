@@ -2,6 +2,7 @@ package org.medlora.service.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.time.ZonedDateTime;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -56,6 +58,7 @@ import org.medlora.service.api.ApiTypes.SegmentClass;
 import org.medlora.service.api.ApiTypes.Segmentation;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.dicom.SegmentationWriter;
+import org.medlora.service.metrics.RequestStage;
 import org.medlora.service.imaging.ImageInput;
 import org.medlora.service.imaging.MaskRendering;
 import org.medlora.service.models.LoadedModel;
@@ -92,6 +95,7 @@ public class ModelsResource {
   @Inject ImageInput images;
   @Inject MedloraConfig config;
   @Inject ObjectMapper json;
+  @Inject MeterRegistry meters;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
@@ -262,6 +266,7 @@ public class ModelsResource {
               null))).dataset());
     }
     Inference.Prediction p = inference.predict(task, pin(version), ModelKind.SEGMENTATION, body);
+    long renderStart = System.nanoTime();
     int h = p.image().height();
     int w = p.image().width();
     var r = p.result();
@@ -283,6 +288,8 @@ public class ModelsResource {
             MediaType.APPLICATION_JSON);
       }
     };
+    RequestStage.RENDER.timer(meters, p.task())
+        .record(System.nanoTime() - renderStart, TimeUnit.NANOSECONDS);
     return out.header(TASK_HEADER, p.task()).header(VERSION_HEADER, p.version()).build();
   }
 

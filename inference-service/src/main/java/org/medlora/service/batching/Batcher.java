@@ -8,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +33,21 @@ public final class Batcher<I, O> implements AutoCloseable {
     List<O> run(List<I> inputs) throws Exception;
   }
 
+  /**
+   * Told about every batch the runner completed, e.g. for metrics. Called on the worker thread
+   * before the batch's results are handed out.
+   */
+  @FunctionalInterface
+  public interface BatchObserver {
+    /**
+     * A batch ran.
+     *
+     * @param waitNanos how long each of its requests waited in the queue before the run began
+     * @param runNanos how long the runner took
+     */
+    void ran(long[] waitNanos, long runNanos);
+  }
+
   private record Job<I, O>(I input, CompletableFuture<O> result, long enqueuedNanos) {}
 
   private final String name;
@@ -41,7 +55,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final long maxQueueDelayNanos;
   private final BlockingQueue<Job<I, O>> queue;
   private final BatchRunner<I, O> runner;
-  private final IntConsumer batchSizeObserver;
+  private final BatchObserver observer;
   private final Thread worker;
   private volatile boolean running = true;
 
@@ -49,10 +63,10 @@ public final class Batcher<I, O> implements AutoCloseable {
    * Starts the worker thread.
    *
    * @param name names the worker thread ({@code batcher-<name>})
-   * @param batchSizeObserver told the size of every batch run, e.g. for a metric
+   * @param observer told about every batch run
    */
   public Batcher(String name, int maxBatchSize, Duration maxQueueDelay, int maxQueueSize,
-      BatchRunner<I, O> runner, IntConsumer batchSizeObserver) {
+      BatchRunner<I, O> runner, BatchObserver observer) {
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
     }
@@ -67,7 +81,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     this.maxQueueDelayNanos = maxQueueDelay.toNanos();
     this.queue = new ArrayBlockingQueue<>(maxQueueSize);
     this.runner = Objects.requireNonNull(runner, "runner");
-    this.batchSizeObserver = Objects.requireNonNull(batchSizeObserver, "batchSizeObserver");
+    this.observer = Objects.requireNonNull(observer, "observer");
     this.worker = new Thread(this::work, "batcher-" + name);
     this.worker.setDaemon(true);
     this.worker.start();
@@ -128,13 +142,16 @@ public final class Batcher<I, O> implements AutoCloseable {
   }
 
   private void run(List<Job<I, O>> batch) {
-    batchSizeObserver.accept(batch.size());
     List<I> inputs = new ArrayList<>(batch.size());
-    for (Job<I, O> job : batch) {
-      inputs.add(job.input);
+    long[] waits = new long[batch.size()];
+    long start = System.nanoTime();
+    for (int i = 0; i < batch.size(); i++) {
+      inputs.add(batch.get(i).input);
+      waits[i] = start - batch.get(i).enqueuedNanos;
     }
     try {
       List<O> results = runner.run(inputs);
+      observer.ran(waits, System.nanoTime() - start);
       if (results.size() != batch.size()) {
         throw new IllegalStateException(
             "batch runner returned " + results.size() + " results for " + batch.size() + " inputs");

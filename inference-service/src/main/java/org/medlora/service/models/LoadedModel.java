@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.OnnxNames;
@@ -49,7 +48,7 @@ public final class LoadedModel {
 
   LoadedModel(PublishedModel published, OrtEnvironment env, OrtSession.SessionOptions options,
       OrtSession session, String output, ExecutionProvider executionProvider, BatchingSettings batching,
-      IntConsumer batchSizes) {
+      Batcher.BatchObserver batches) {
     this.published = published;
     this.env = env;
     this.options = options;
@@ -63,7 +62,7 @@ public final class LoadedModel {
         .order(ByteOrder.nativeOrder())
         .asFloatBuffer();
     this.batcher = new Batcher<>(published.task() + "-v" + published.version(), maxBatchSize,
-        batching.maxQueueDelay(), batching.maxQueueSize(), this::runBatch, batchSizes);
+        batching.maxQueueDelay(), batching.maxQueueSize(), this::runBatch, batches);
   }
 
   /** The batching knobs a model is created with. */

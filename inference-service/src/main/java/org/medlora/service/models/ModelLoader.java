@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.service.batching.Batcher;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.TensorSpec;
 import org.medlora.service.config.MedloraConfig;
@@ -42,9 +42,9 @@ public class ModelLoader {
   /**
    * Opens and checks one version; the result holds one reference, the caller's.
    *
-   * @param batchSizes told the size of each batch this model runs
+   * @param batches told about each batch this model runs
    */
-  public LoadedModel load(PublishedModel published, IntConsumer batchSizes) throws ModelLoadException {
+  public LoadedModel load(PublishedModel published, Batcher.BatchObserver batches) throws ModelLoadException {
     ModelManifest manifest = published.manifest();
     if (manifest.kind() == ModelKind.FEATURES) {
       throw new ModelLoadException(published.task() + " v" + published.version()
@@ -62,7 +62,7 @@ public class ModelLoader {
       var batching = new LoadedModel.BatchingSettings(config.batching().maxBatchSize(),
           config.batching().maxQueueDelay(), config.batching().maxQueueSize());
       LoadedModel model = new LoadedModel(published, runtime.env(), options, session, output,
-          runtime.executionProvider(), batching, batchSizes);
+          runtime.executionProvider(), batching, batches);
       session = null; // owned by the model from here on
       options = null;
       if (config.onnx().warmUp()) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,11 +25,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.service.batching.Batcher;
 import org.medlora.service.config.MedloraConfig;
+import org.medlora.service.metrics.RequestStage;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
@@ -84,6 +87,8 @@ public class ModelRegistry {
     /** Older versions loaded for pinned requests, least recently used first. Guarded by this. */
     final LinkedHashMap<Integer, LoadedModel> pinned = new LinkedHashMap<>(4, 0.75f, true);
     final DistributionSummary batchSizes;
+    final Timer queued;
+    final Timer ran;
 
     Slot(String task) {
       this.task = task;
@@ -93,6 +98,10 @@ public class ModelRegistry {
           .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
           .register(ModelRegistry.this.meters);
       meters.add(batchSizes);
+      queued = RequestStage.QUEUE.timer(ModelRegistry.this.meters, task);
+      ran = RequestStage.RUN.timer(ModelRegistry.this.meters, task);
+      meters.add(queued);
+      meters.add(ran);
       meters.add(Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
           .description("Requests waiting for a batch")
           .tag("task", task)
@@ -123,8 +132,14 @@ public class ModelRegistry {
       return depth;
     }
 
-    IntConsumer batchObserver() {
-      return batchSizes::record;
+    Batcher.BatchObserver batchObserver() {
+      return (waits, runNanos) -> {
+        batchSizes.record(waits.length);
+        for (long wait : waits) {
+          queued.record(wait, TimeUnit.NANOSECONDS);
+          ran.record(runNanos, TimeUnit.NANOSECONDS);
+        }
+      };
     }
   }
 

@@ -78,6 +78,8 @@ public class OrtRuntime {
       options.setIntraOpNumThreads(intra > 0 ? intra : Runtime.getRuntime().availableProcessors());
       options.setInterOpNumThreads(Math.max(1, config.onnx().interOpThreads()));
       options.addConfigEntry("session.intra_op.allow_spinning", config.onnx().allowSpinning() ? "1" : "0");
+      // Spinning after the last run would hold cores that decoding and encoding need.
+      options.addConfigEntry("session.force_spinning_stop", "1");
       if (cuda) {
         options.addCUDA(config.onnx().cudaDeviceId());
       }

@@ -353,6 +353,22 @@ class InferenceApiTest {
     assertTrue(metrics.contains("medlora_model_loads_total{"), "model loads counter");
   }
 
+  @Test
+  void aSegmentationIsTimedStageByStage() {
+    String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    post(SEGMENT, "image/png", TestImages.png8Gray(70, 50)).statusCode(200);
+    String after = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    for (String stage : List.of("decode", "preprocess", "queue", "run", "render")) {
+      String count = "medlora_request_stage_seconds_count\\{[^}]*stage=\"" + stage
+          + "\",task=\"" + SEGMENTER + "\"[^}]*\\}";
+      assertEquals(1, metric(after, count) - (before.contains("stage=\"" + stage + "\",task=\""
+          + SEGMENTER + "\"") ? metric(before, count) : 0), 1e-9, stage);
+    }
+    String runSeconds = "medlora_request_stage_seconds_max\\{[^}]*stage=\"run\",task=\""
+        + SEGMENTER + "\"[^}]*\\}";
+    assertTrue(metric(after, runSeconds) > 0, "the run took time");
+  }
+
   static double metric(String exposition, String nameAndLabels) {
     Matcher m = Pattern.compile("(?m)^" + nameAndLabels + " ([0-9.eE+-]+)$").matcher(exposition);
     assertTrue(m.find(), "metric " + nameAndLabels + " not in /q/metrics");

@@ -20,7 +20,7 @@ class BatcherTest {
   void requestsArrivingWithinTheDelayRunAsOneBatchInOrder() throws Exception {
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     try (Batcher<Integer, Integer> b = new Batcher<>("t", 8, Duration.ofMillis(200), 16,
-        in -> in.stream().map(x -> x * 10).toList(), sizes::add)) {
+        in -> in.stream().map(x -> x * 10).toList(), (waits, run) -> sizes.add(waits.length))) {
       List<CompletableFuture<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         results.add(b.submit(i));
@@ -33,10 +33,45 @@ class BatcherTest {
   }
 
   @Test
+  void withoutADelayTheWorkerNeverWaitsAndRequestsQueuedDuringARunFormTheNextBatch()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    List<Long> firstWaits = new CopyOnWriteArrayList<>();
+    List<Long> runs = new CopyOnWriteArrayList<>();
+    try (Batcher<Integer, Integer> b = new Batcher<>("t", 8, Duration.ZERO, 16, in -> {
+      if (in.get(0) == 0) {
+        running.countDown();
+        release.await();
+        Thread.sleep(50);
+      }
+      return in;
+    }, (waits, run) -> {
+      sizes.add(waits.length);
+      firstWaits.add(waits[0]);
+      runs.add(run);
+    })) {
+      CompletableFuture<Integer> first = b.submit(0);
+      assertTrue(running.await(5, TimeUnit.SECONDS), "a lone request runs without waiting");
+      List<CompletableFuture<Integer>> queued = List.of(b.submit(1), b.submit(2), b.submit(3));
+      release.countDown();
+      assertEquals(0, first.get(5, TimeUnit.SECONDS));
+      for (int i = 0; i < 3; i++) {
+        assertEquals(i + 1, queued.get(i).get(5, TimeUnit.SECONDS));
+      }
+    }
+    assertEquals(List.of(1, 3), sizes);
+    // The second batch waited through the first run, which slept 50 ms after its release.
+    assertTrue(runs.get(0) >= TimeUnit.MILLISECONDS.toNanos(50), "run " + runs);
+    assertTrue(firstWaits.get(1) >= TimeUnit.MILLISECONDS.toNanos(50), "waits " + firstWaits);
+  }
+
+  @Test
   void aBatchNeverExceedsMaxBatchSize() throws Exception {
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     try (Batcher<Integer, Integer> b = new Batcher<>("t", 3, Duration.ofMillis(100), 16,
-        in -> in, sizes::add)) {
+        in -> in, (waits, run) -> sizes.add(waits.length))) {
       List<CompletableFuture<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
         results.add(b.submit(i));
@@ -57,7 +92,7 @@ class BatcherTest {
       running.countDown();
       release.await();
       return in;
-    }, s -> {})) {
+    }, (waits, run) -> {})) {
       CompletableFuture<Integer> first = b.submit(1); // taken by the worker, which blocks
       assertTrue(running.await(5, TimeUnit.SECONDS));
       b.submit(2);
@@ -76,7 +111,7 @@ class BatcherTest {
         throw new IllegalStateException("boom");
       }
       return in;
-    }, s -> {})) {
+    }, (waits, run) -> {})) {
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> b.submit(-1).get(5, TimeUnit.SECONDS));
       assertEquals("boom", e.getCause().getMessage());

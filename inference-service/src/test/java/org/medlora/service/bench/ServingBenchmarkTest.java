@@ -1,6 +1,10 @@
 package org.medlora.service.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.medlora.service.bench.ServingBenchmark.Stats;
@@ -17,5 +21,18 @@ class ServingBenchmarkTest {
             + " with batching on: 1.75 requests per `session.run` (`medlora_batch_size`, over all"
             + " that service's runs, warm-up included).%n%n"),
         ServingBenchmark.batchingNote(batched, unbatched, 1.75));
+  }
+
+  @Test
+  void stageMeansComeFromTheRequestsBetweenTwoSnapshots() {
+    Map<String, double[]> before = Map.of("decode", new double[] {1.0, 10}, "run", new double[] {5.0, 10});
+    Map<String, double[]> after = Map.of("decode", new double[] {1.5, 20}, "run", new double[] {8.0, 20},
+        "render", new double[] {0.02, 10});
+    Map<String, Double> means = ServingBenchmark.Service.meanMillis(before, after);
+    assertEquals(List.of("decode", "preprocess", "queue", "run", "render"), List.copyOf(means.keySet()));
+    assertEquals(50.0, means.get("decode"), 1e-9); // 0.5 s over 10 requests
+    assertEquals(300.0, means.get("run"), 1e-9);
+    assertEquals(2.0, means.get("render"), 1e-9); // absent before: counted from zero
+    assertTrue(means.get("queue").isNaN(), "a stage no request went through has no mean");
   }
 }
