@@ -49,6 +49,18 @@ train lungs-decoder-int8 segmentation "$work/lung-xray" image-mask-folders '"dec
 train busi-int8 segmentation "$work/breast-ultrasound" busi ""
 train pneumonia-int8 classification "$work/pneumonia-xray" kermany ""
 
+# int8's speed-up at each batch size, against the fp32 export and against fp32 on equal attention
+ratios=$(awk -F'|' '
+  function trim(s) { gsub(/^ +| +$/, "", s); return s }
+  { scenario = trim($2); batch = trim($4); median = trim($5)
+    if (!(batch in seen)) { seen[batch] = 1; order[++n] = batch }
+    if (scenario == "segmenter ORT fp32") fp32[batch] = median
+    else if (scenario == "segmenter ORT int8") int8[batch] = median
+    else fused[batch] = median }
+  END { for (i = 1; i <= n; i++) { b = order[i]
+    printf "- batch %s: int8 %.2fx faster than the fp32 export; %.2fx than fp32 with the same fused attention\n",
+      b, fp32[b] / int8[b], fused[b] / int8[b] } }' "$rows")
+
 checks=$(/usr/bin/python3 - "$work/store" <<'PY'
 import json, pathlib, sys
 for m in sorted(pathlib.Path(sys.argv[1]).glob("*/*/manifest.json")):
@@ -80,6 +92,8 @@ PY
   echo "| scenario | input | batch | median ms | min ms | peak RSS MB | trainable params |"
   echo "|---|---|---|---|---|---|---|"
   cat "$rows"
+  echo
+  echo "$ratios"
   echo
   echo "## Task-level check on the synthetic data sets"
   echo
