@@ -15,7 +15,6 @@ import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.contracts.QuantizationCheck;
 import org.medlora.contracts.VerificationInfo;
-import org.medlora.onnx.OnnxGraph;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
@@ -58,7 +57,7 @@ public final class ModelPublisher {
             spec.dataset(),
             new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches(), quantization),
             spec.precision().manifestName(),
-            OnnxGraph.OPSET,
+            result.opset(),
             Versions.software(),
             Instant.now());
     // Staged apart and copied in by the store, which digests them and renames them into place

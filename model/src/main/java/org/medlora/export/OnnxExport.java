@@ -21,9 +21,10 @@ public final class OnnxExport {
   /**
    * The model bytes and how the verification went. For int8, {@code fp32} is the verified
    * float32 graph it was quantized from, which its task-level check compares it with
-   * ({@link QuantizationCheck}); otherwise {@code fp32} is null.
+   * ({@link QuantizationCheck}); otherwise {@code fp32} is null. {@code opset} is the model's:
+   * {@link OnnxGraph#ATTENTION_OPSET} for int8, {@link OnnxGraph#OPSET} otherwise.
    */
-  public record Result(byte[] model, Verification verification, byte[] fp32) {}
+  public record Result(byte[] model, Verification verification, byte[] fp32, int opset) {}
 
   /**
    * Exports at {@code precision}: fp32 and fp16 are checked against the DJL forward on the probe
@@ -35,29 +36,42 @@ public final class OnnxExport {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
       Map<String, NDArray> expected = predictor.forward(probe);
-      ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, metadata);
+      ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, OnnxGraph.OPSET, metadata);
       byte[] bytes = (precision == Precision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
       Verification verification = ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision);
       if (precision != Precision.INT8) {
-        return new Result(bytes, verification, null);
+        return new Result(bytes, verification, null, OnnxGraph.OPSET);
       }
-      byte[] int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, metadata).toByteArray();
-      return new Result(int8, verification, bytes);
+      byte[] int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, OnnxGraph.ATTENTION_OPSET, metadata)
+          .toByteArray();
+      return new Result(int8, verification, bytes, OnnxGraph.ATTENTION_OPSET);
     }
   }
 
-  private static ModelProto emit(Predictor predictor, int height, int width, OnnxGraph.Arithmetic arithmetic,
-      Map<String, String> metadata) {
+  /**
+   * The float32 graph with the fused attention of the int8 export, unverified: not an export
+   * (ONNX Runtime 1.23 has no CUDA kernel for it), but what int8 compares with on equal attention
+   * in benchmarks.
+   */
+  public static byte[] fp32WithFusedAttention(Predictor predictor, int height, int width) {
+    return emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, OnnxGraph.ATTENTION_OPSET, Map.of())
+        .toByteArray();
+  }
+
+  /** The graph of {@code predictor}, LoRA merged for the emission only. */
+  static ModelProto emit(Predictor predictor, int height, int width, OnnxGraph.Arithmetic arithmetic,
+      int opset, Map<String, String> metadata) {
     boolean hasLora = !predictor.backbone().loraAdapters().isEmpty();
     if (hasLora) {
       predictor.backbone().mergeLora();
     }
     try {
-      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().jsonName(), arithmetic);
+      OnnxGraph g = new OnnxGraph("medlora_" + predictor.kind().jsonName(), arithmetic, opset);
       predictor.emit(g, height, width);
       String doc = "DINOv2 " + predictor.kind().jsonName() + " at " + height + "x" + width
           + (hasLora ? ", LoRA merged" : "")
-          + (arithmetic == OnnxGraph.Arithmetic.INT8 ? ", int8 matrix products (per-channel weights, dynamic activations)" : "");
+          + (arithmetic == OnnxGraph.Arithmetic.INT8 ? ", int8 matrix products (per-channel weights, dynamic activations)" : "")
+          + (opset == OnnxGraph.ATTENTION_OPSET ? ", fused attention" : "");
       return g.model(Versions.medlora(), doc, metadata);
     } finally {
       if (hasLora) {

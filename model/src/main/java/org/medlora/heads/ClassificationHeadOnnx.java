@@ -15,7 +15,7 @@ final class ClassificationHeadOnnx {
   static String emit(OnnxGraph g, String cls, String patches, ClassificationHead head) {
     String x = cls;
     if (head.pooling() == Pooling.CLS_AND_MEAN_PATCH) {
-      String mean = g.op("ReduceMean", List.of(patches), attr("axes", new long[] {1}), attr("keepdims", 0L));
+      String mean = OnnxOps.reduceMean(g, patches, 1);
       x = g.op("Concat", List.of(cls, mean), attr("axis", 1L));
     }
     return OnnxOps.floatLinear(g, x, "head", head.weight(), head.bias());

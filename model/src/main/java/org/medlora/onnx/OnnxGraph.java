@@ -31,23 +31,35 @@ import java.util.Set;
  */
 public final class OnnxGraph {
 
-  /** How the backbone's and decoder's weighted matrix products compute. */
+  /** How the backbone's and decoder's weighted matrix products compute, and at which opset. */
   public enum Arithmetic {
     /** float32 weights and products. */
-    FP32,
+    FP32(OPSET),
     /**
      * int8 weights with one scale per output channel, activations quantized to uint8 per tensor
      * as they arrive (DynamicQuantizeLinear), products accumulated in int32: the form ONNX
-     * Runtime fuses into its integer kernels on CPU.
+     * Runtime fuses into its integer kernels on CPU. CPU only, so it takes the fused attention.
      */
-    INT8
+    INT8(ATTENTION_OPSET);
+
+    private final int opset;
+
+    Arithmetic(int opset) {
+      this.opset = opset;
+    }
   }
 
-  /** Opset of every exported model: 17 has LayerNormalization. */
+  /**
+   * Opset of float32 and float16 graphs: 17 has LayerNormalization. They are also served on
+   * CUDA, where ONNX Runtime 1.23 has no kernel for opset 23's Attention.
+   */
   public static final int OPSET = 17;
 
-  /** IR version that opset 17 requires. */
-  public static final int IR_VERSION = 8;
+  /**
+   * Opset of int8 graphs: 23 has the fused Attention op, which ONNX Runtime 1.23 runs on CPU
+   * (one kernel for the scaled products, softmax and the split into heads).
+   */
+  public static final int ATTENTION_OPSET = 23;
 
   /** Symbolic name of the free batch dimension of every input and output. */
   public static final String BATCH = "batch";
@@ -55,6 +67,7 @@ public final class OnnxGraph {
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Set<String> names = new HashSet<>();
   private final Arithmetic arithmetic;
+  private final int opset;
   private int counter;
 
   /** A float32 graph. */
@@ -62,13 +75,31 @@ public final class OnnxGraph {
     this(name, Arithmetic.FP32);
   }
 
+  /** A graph at the arithmetic's own opset. */
   public OnnxGraph(String name, Arithmetic arithmetic) {
+    this(name, arithmetic, arithmetic.opset);
+  }
+
+  /**
+   * A graph at {@link #OPSET} or {@link #ATTENTION_OPSET} whatever the arithmetic, e.g. to compare
+   * float32 with int8 on the same attention.
+   */
+  public OnnxGraph(String name, Arithmetic arithmetic, int opset) {
+    if (opset != OPSET && opset != ATTENTION_OPSET) {
+      throw new IllegalArgumentException("graphs are emitted at opset " + OPSET + " or " + ATTENTION_OPSET + ", not " + opset);
+    }
     graph.setName(name);
     this.arithmetic = arithmetic;
+    this.opset = opset;
   }
 
   public Arithmetic arithmetic() {
     return arithmetic;
+  }
+
+  /** The opset the parts emit for; {@link #ATTENTION_OPSET} has the fused Attention op. */
+  public int opset() {
+    return opset;
   }
 
   /** Declares a float32 graph input; dims are Long (fixed) or String (symbolic, e.g. BATCH). */
@@ -118,7 +149,11 @@ public final class OnnxGraph {
 
   /** A parameter's current values as a float32 constant named {@code name}. */
   public String initializer(String name, Parameter parameter) {
-    NDArray array = parameter.getArray();
+    return initializer(name, parameter.getArray());
+  }
+
+  /** An array's values as a float32 constant named {@code name}. */
+  public String initializer(String name, NDArray array) {
     return initializer(name, array.getShape().getShape(), array.toFloatArray());
   }
 
@@ -177,11 +212,12 @@ public final class OnnxGraph {
   public ModelProto model(String producerVersion, String docString, Map<String, String> metadata) {
     ModelProto.Builder model =
         ModelProto.newBuilder()
-            .setIrVersion(IR_VERSION)
+            // the IR versions that opsets 17 and 23 require
+            .setIrVersion(opset == ATTENTION_OPSET ? 11 : 8)
             .setProducerName("medlora")
             .setProducerVersion(producerVersion)
             .setDocString(docString)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
             .setGraph(graph.build());
     metadata.forEach(
         (k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));

@@ -20,11 +20,15 @@ public final class OnnxOps {
    * so no Transpose runs at load or run time and standard ONNX tools see a plain MatMul.
    */
   public static String linear(OnnxGraph g, String x, String key, Parameter weight, Parameter bias) {
+    return linear(g, x, key, weight.getArray(), bias.getArray());
+  }
+
+  /** {@link #linear(OnnxGraph, String, String, Parameter, Parameter)} of arrays, e.g. slices of a weight. */
+  public static String linear(OnnxGraph g, String x, String key, NDArray w, NDArray bias) {
     if (g.arithmetic() == OnnxGraph.Arithmetic.FP32) {
-      return floatLinear(g, x, key, weight, bias);
+      return floatLinear(g, x, key, w, bias);
     }
     String b = g.initializer(key + ".bias", bias);
-    NDArray w = weight.getArray();
     int out = Math.toIntExact(w.getShape().get(0));
     Int8Weights q = Int8Weights.of(w.toFloatArray(), out, true);
     String wq = g.bytes(key + ".weight.T.int8", TensorProto.DataType.INT8,
@@ -40,12 +44,15 @@ public final class OnnxOps {
    * products decide the logits directly and cost nothing next to the backbone's.
    */
   public static String floatLinear(OnnxGraph g, String x, String key, Parameter weight, Parameter bias) {
-    String b = g.initializer(key + ".bias", bias);
-    return g.op("Add", List.of(g.op("MatMul", List.of(x, transposedWeight(g, key, weight))), b));
+    return floatLinear(g, x, key, weight.getArray(), bias.getArray());
   }
 
-  private static String transposedWeight(OnnxGraph g, String key, Parameter weight) {
-    NDArray w = weight.getArray();
+  private static String floatLinear(OnnxGraph g, String x, String key, NDArray w, NDArray bias) {
+    String b = g.initializer(key + ".bias", bias);
+    return g.op("Add", List.of(g.op("MatMul", List.of(x, transposedWeight(g, key, w))), b));
+  }
+
+  private static String transposedWeight(OnnxGraph g, String key, NDArray w) {
     return g.initializer(key + ".weight.T", new long[] {w.getShape().get(1), w.getShape().get(0)},
         w.transpose().toFloatArray());
   }
@@ -99,6 +106,13 @@ public final class OnnxOps {
     String erf = g.op("Erf", List.of(g.op("Div", List.of(x, g.scalar("sqrt2", (float) Math.sqrt(2))))));
     String onePlus = g.op("Add", List.of(erf, g.scalar("one", 1f)));
     return g.op("Mul", List.of(g.op("Mul", List.of(x, onePlus)), g.scalar("half", 0.5f)));
+  }
+
+  /** Mean over {@code axis}, which is dropped: an attribute until opset 17, an input since 18. */
+  public static String reduceMean(OnnxGraph g, String x, long axis) {
+    return g.opset() >= 18
+        ? g.op("ReduceMean", List.of(x, g.longs("axes", axis)), attr("keepdims", 0L))
+        : g.op("ReduceMean", List.of(x), attr("axes", new long[] {axis}), attr("keepdims", 0L));
   }
 
   /** Reshape to {@code dims}; 0 copies the input's dimension, -1 is inferred. */

@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.medlora.contracts.LoraTarget;
 import org.medlora.lora.LoraConfig;
 import org.medlora.onnx.OnnxGraph;
@@ -61,13 +63,15 @@ class BackboneOnnxPartsTest {
     assertClose(expected.toFloatArray(), OrtRunner.run(g, out, pixels), PART_TOLERANCE, "patch embedding");
   }
 
-  @Test
-  void attentionWithMergedLoraMatchesTheLiveAdapters() {
+  /** Both forms: separate operators (opset 17) and the fused Attention op (opset 23). */
+  @ParameterizedTest
+  @ValueSource(ints = {OnnxGraph.OPSET, OnnxGraph.ATTENTION_OPSET})
+  void attentionWithMergedLoraMatchesTheLiveAdapters(int opset) {
     NDArray x = tokens();
     TransformerBlock block = backbone.blocks().get(0);
     NDArray expected = block.attn.forward(ps, new NDList(x), false).head();
     backbone.mergeLora();
-    OnnxGraph g = new OnnxGraph("attention");
+    OnnxGraph g = new OnnxGraph("attention", OnnxGraph.Arithmetic.FP32, opset);
     String out = AttentionOnnx.emit(g, g.input("x", 2L, 7L, 32L), block.attn, "blocks.0.attn", CONFIG);
     assertClose(expected.toFloatArray(), OrtRunner.run(g, out, x), PART_TOLERANCE, "attention");
   }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medlora.contracts.QuantizationBounds;
 import org.medlora.contracts.QuantizationCheck;
 import org.medlora.export.ConfusionMatrix;
+import org.medlora.onnx.OnnxGraph;
 import org.medlora.contracts.DecoderSpec;
 import org.medlora.contracts.EpochRecord;
 import org.medlora.contracts.LoraTarget;
@@ -280,8 +281,12 @@ class TrainingRunTest {
     assertTrue(check.fp32Metrics().get("dice") - check.int8Metrics().get("dice") <= 0.01, check.toString());
     // What was published is the int8 graph, and it scores the check's int8 Dice.
     byte[] model = Files.readAllBytes(outcome.published().modelFile());
-    assertTrue(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getGraph().getNodeList().stream()
+    ai.onnx.proto.OnnxMl.ModelProto graph = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model);
+    assertTrue(graph.getGraph().getNodeList().stream()
         .anyMatch(n -> n.getOpType().equals("MatMulInteger")), "integer matrix products");
+    // with the fused Attention op, at the opset the manifest records
+    assertEquals(OnnxGraph.ATTENTION_OPSET, graph.getOpsetImport(0).getVersion());
+    assertEquals(OnnxGraph.ATTENTION_OPSET, manifest.opset());
     try (OrtModel onnx = OrtModel.load(model)) {
       var data = request.dataset();
       Dataset dataset = DatasetReader.read(Path.of(data.location()), data.layout(), request.kind());
