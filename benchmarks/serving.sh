@@ -11,6 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${MEDLORA_BENCH_DIR:-$root/out/serving-bench}"
 mkdir -p "$work"
+work="$(cd "$work" && pwd)" # absolute: Maven resolves relative output files per module
 cd "$root"
 
 echo "serving.sh: building the inference service and its test classes..." >&2

@@ -53,6 +53,9 @@ public final class LabelMasks {
    * request's path: a 1024x1024 mask takes about 1 ms here against 3.6 ms with the JDK writer.
    */
   public static byte[] toPng(byte[] mask, int height, int width) {
+    if (height < 1 || width < 1) {
+      throw new IllegalArgumentException("a PNG has at least 1x1 pixels, not " + height + "x" + width);
+    }
     if (mask.length != height * width) {
       throw new IllegalArgumentException("mask has " + mask.length + " pixels, not " + height + "x" + width);
     }

@@ -2,11 +2,17 @@ package org.medlora.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +59,30 @@ class LabelMasksTest {
     assertEquals(w, read.getWidth());
     assertEquals(h, read.getHeight());
     assertArrayEquals(mask, ((DataBufferByte) read.getRaster().getDataBuffer()).getData());
+  }
+
+  @Test
+  void everyChunkCarriesTheCrcOfItsTypeAndData() {
+    // The JDK's reader skips CRCs; libpng, browsers and Pillow refuse a PNG whose CRCs are wrong.
+    byte[] png = LabelMasks.toPng(new byte[] {0, 1, 1, 0, 2, 2}, 2, 3);
+    ByteBuffer in = ByteBuffer.wrap(png);
+    in.position(8); // the signature
+    List<String> types = new ArrayList<>();
+    while (in.hasRemaining()) {
+      int length = in.getInt();
+      byte[] typeAndData = new byte[4 + length];
+      in.get(typeAndData);
+      CRC32 crc = new CRC32();
+      crc.update(typeAndData);
+      String type = new String(typeAndData, 0, 4, StandardCharsets.US_ASCII);
+      assertEquals((int) crc.getValue(), in.getInt(), "CRC of " + type);
+      types.add(type);
+    }
+    assertEquals(List.of("IHDR", "IDAT", "IEND"), types);
+  }
+
+  @Test
+  void anEmptyMaskIsRefusedRatherThanWrittenAsABrokenPng() {
+    assertThrows(IllegalArgumentException.class, () -> LabelMasks.toPng(new byte[0], 0, 5));
   }
 }

@@ -3,6 +3,7 @@ package org.medlora.imaging;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,17 @@ class ValuesTest {
     samples[0] = 99f;
     image.samples()[1] = 99f;
     assertArrayEquals(new float[] {1f, 2f}, image.samples(), 0f);
+  }
+
+  @Test
+  void wrapTakesTheArrayWithoutCopyingAndChecksItAllTheSame() {
+    float[] samples = {1f, 2f};
+    DecodedImage wrapped = DecodedImage.wrap(1, 1, 2, 8, samples);
+    assertSame(samples, wrapped.samplesView());
+    assertEquals(new DecodedImage(1, 1, 2, 8, samples), wrapped);
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 1, 8, new float[] {Float.NaN}));
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 3, 8, new float[2]));
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 1, 8, null));
   }
 
   @Test

@@ -35,8 +35,9 @@ final class AttentionOnnx {
   /**
    * Opset 23's Attention on q, k, v (B, T, D) each, its default scale 1/sqrt(head dim) being
    * DINOv2's. They come from three linears of x rather than a Split of one qkv product, which
-   * would copy that (B, T, 3D) product once more; at int8 ONNX Runtime still quantizes x once
-   * for the three.
+   * would copy that (B, T, 3D) product once more. At int8 each linear quantizes x itself; ONNX
+   * Runtime's common-subexpression elimination (basic optimization level and up) merges the three
+   * DynamicQuantizeLinear nodes into one.
    */
   private static String fused(OnnxGraph g, String x, AttentionBlock block, String key, DinoV2Config config) {
     List<String> qkv = new ArrayList<>();

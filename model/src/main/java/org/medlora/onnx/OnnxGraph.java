@@ -61,6 +61,10 @@ public final class OnnxGraph {
    */
   public static final int ATTENTION_OPSET = 23;
 
+  /** The IR versions that {@link #OPSET} and {@link #ATTENTION_OPSET} require. */
+  private static final int IR_VERSION = 8;
+  private static final int ATTENTION_IR_VERSION = 11;
+
   /** Symbolic name of the free batch dimension of every input and output. */
   public static final String BATCH = "batch";
 
@@ -212,8 +216,7 @@ public final class OnnxGraph {
   public ModelProto model(String producerVersion, String docString, Map<String, String> metadata) {
     ModelProto.Builder model =
         ModelProto.newBuilder()
-            // the IR versions that opsets 17 and 23 require
-            .setIrVersion(opset == ATTENTION_OPSET ? 11 : 8)
+            .setIrVersion(opset == ATTENTION_OPSET ? ATTENTION_IR_VERSION : IR_VERSION)
             .setProducerName("medlora")
             .setProducerVersion(producerVersion)
             .setDocString(docString)

@@ -185,6 +185,15 @@ class FixtureExportTest {
     assertTrue(diff <= Precision.FP16.tolerance() && diff > Precision.FP32.tolerance(),
         "fp16 differs by " + diff + ": within its bound, and really fp16");
     assertTrue(fp16.model().length < 0.6 * fp32.model().length, "half-size weights");
+    for (OnnxExport.Result r : List.of(fp16, fp32)) {
+      // Also served on CUDA, where ONNX Runtime 1.23 has no kernel for opset 23's Attention.
+      ModelProto model = ModelProto.parseFrom(r.model());
+      assertEquals(OnnxGraph.OPSET, r.opset());
+      assertEquals(OnnxGraph.OPSET, model.getOpsetImport(0).getVersion());
+      assertEquals(8, model.getIrVersion());
+      assertTrue(model.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("Attention")),
+          "separate attention operators");
+    }
   }
 
   /** The fixture's backbone with its 3-class linear segmentation head, at 224x224. */

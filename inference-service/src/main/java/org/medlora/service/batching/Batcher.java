@@ -34,8 +34,8 @@ public final class Batcher<I, O> implements AutoCloseable {
   }
 
   /**
-   * Told about every batch the runner completed, e.g. for metrics. Called on the worker thread
-   * before the batch's results are handed out.
+   * Told about every batch, run or failed, e.g. for metrics. Called on the worker thread before
+   * the batch's results are handed out; what it throws is logged and does not reach them.
    */
   @FunctionalInterface
   public interface BatchObserver {
@@ -149,21 +149,34 @@ public final class Batcher<I, O> implements AutoCloseable {
       inputs.add(batch.get(i).input);
       waits[i] = start - batch.get(i).enqueuedNanos;
     }
+    List<O> results = null;
+    Throwable failure = null;
     try {
-      List<O> results = runner.run(inputs);
-      observer.ran(waits, System.nanoTime() - start);
+      results = runner.run(inputs);
       if (results.size() != batch.size()) {
         throw new IllegalStateException(
             "batch runner returned " + results.size() + " results for " + batch.size() + " inputs");
       }
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).result.complete(results.get(i));
-      }
     } catch (Throwable t) {
-      // Never kill the worker: fail this batch and carry on with the next.
-      for (Job<I, O> job : batch) {
-        job.result.completeExceptionally(t);
+      failure = t;
+    }
+    observe(waits, System.nanoTime() - start);
+    // Never kill the worker: a failed batch fails its requests and the next one runs.
+    for (int i = 0; i < batch.size(); i++) {
+      if (failure == null) {
+        batch.get(i).result.complete(results.get(i));
+      } else {
+        batch.get(i).result.completeExceptionally(failure);
       }
+    }
+  }
+
+  /** Metrics must never fail the requests they measure. */
+  private void observe(long[] waits, long runNanos) {
+    try {
+      observer.ran(waits, runNanos);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "batcher %s: the batch observer failed", name);
     }
   }
 

@@ -67,8 +67,11 @@ public interface MedloraConfig {
     @WithDefault("8")
     int maxBatchSize();
 
-    /** How long the first request of a batch waits for others to join it. */
-    @WithDefault("5ms")
+    /**
+     * How long the first request of a batch waits for others to join it. At 0 a lone request
+     * runs at once and those that queue while a batch runs form the next one.
+     */
+    @WithDefault("0ms")
     Duration maxQueueDelay();
 
     /** Requests waiting per model beyond which new ones get 503 with Retry-After. */
@@ -101,10 +104,10 @@ public interface MedloraConfig {
     /**
      * Whether ONNX Runtime's intra-op threads busy-wait for work between the operators of a
      * run, which saves a wake-up per parallel operator (about 3% of a ViT-S/14 run at 448 on
-     * 2 cores). They stop spinning as soon as the last run returns
-     * ({@code session.force_spinning_stop}), so they never hold a core while request threads
-     * decode images and encode masks. Off leaves a core free during runs too, for hosts that
-     * share their cores with other work.
+     * 2 cores). A session's threads stop spinning as soon as its last run returns
+     * ({@code session.force_spinning_stop}), so they do not hold a core while request threads
+     * decode images and encode masks. Each model has its own threads, though: where several
+     * models run at once on few cores, or the cores are shared with other work, turn it off.
      */
     @WithDefault("true")
     boolean allowSpinning();

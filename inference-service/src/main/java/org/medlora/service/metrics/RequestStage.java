@@ -2,6 +2,7 @@ package org.medlora.service.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 
 /**
  * Where a request's time goes, as the timer {@code medlora.request.stage} tagged with the task
@@ -17,7 +18,10 @@ public enum RequestStage {
   QUEUE,
   /** The ONNX Runtime run of the batch the request was in, with reading its outputs. */
   RUN,
-  /** The model's output to the response body: mask resizing and PNG, JSON or DICOM encoding. */
+  /**
+   * Segmentation only: the mask resized to the image and encoded as PNG, overlay or DICOM, or
+   * its class areas counted for JSON (whose serialization comes after).
+   */
   RENDER;
 
   /** This stage's timer for {@code task}; Micrometer returns the same timer on every call. */
@@ -25,7 +29,7 @@ public enum RequestStage {
     return Timer.builder("medlora.request.stage")
         .description("Time a request spends in one stage of serving")
         .tag("task", task)
-        .tag("stage", name().toLowerCase(java.util.Locale.ROOT))
+        .tag("stage", name().toLowerCase(Locale.ROOT))
         .register(meters);
   }
 }

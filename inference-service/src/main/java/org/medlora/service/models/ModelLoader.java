@@ -15,9 +15,9 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
-import org.medlora.service.batching.Batcher;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.TensorSpec;
+import org.medlora.service.batching.Batcher;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.store.PublishedModel;
 

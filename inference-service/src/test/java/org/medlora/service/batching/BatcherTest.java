@@ -105,17 +105,29 @@ class BatcherTest {
   }
 
   @Test
-  void aFailingBatchFailsItsRequestsAndTheWorkerCarriesOn() throws Exception {
+  void aFailingBatchFailsItsRequestsIsObservedAndTheWorkerCarriesOn() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
     try (Batcher<Integer, Integer> b = new Batcher<>("t", 1, Duration.ZERO, 4, in -> {
       if (in.get(0) < 0) {
         throw new IllegalStateException("boom");
       }
       return in;
-    }, (waits, run) -> {})) {
+    }, (waits, run) -> sizes.add(waits.length))) {
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> b.submit(-1).get(5, TimeUnit.SECONDS));
       assertEquals("boom", e.getCause().getMessage());
       assertEquals(7, b.submit(7).get(5, TimeUnit.SECONDS));
+    }
+    assertEquals(List.of(1, 1), sizes, "the failed batch is observed too");
+  }
+
+  @Test
+  void aFailingObserverDoesNotFailTheRequests() throws Exception {
+    try (Batcher<Integer, Integer> b = new Batcher<>("t", 1, Duration.ZERO, 4, in -> in,
+        (waits, run) -> {
+          throw new IllegalStateException("metrics broke");
+        })) {
+      assertEquals(3, b.submit(3).get(5, TimeUnit.SECONDS));
     }
   }
 }

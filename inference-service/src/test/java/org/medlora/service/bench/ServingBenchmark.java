@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -281,7 +283,7 @@ public final class ServingBenchmark {
     Map<String, double[]> stageTotals() throws Exception {
       String metrics = http.send(HttpRequest.newBuilder(base.resolve("/q/metrics")).GET().build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      Map<String, double[]> totals = new java.util.TreeMap<>();
+      Map<String, double[]> totals = new TreeMap<>();
       Matcher m = Pattern.compile("(?m)^medlora_request_stage_seconds_(sum|count)\\{[^}]*stage=\"(\\w+)\"[^}]*\\} ([0-9.eE+-]+)$")
           .matcher(metrics);
       while (m.find()) {
@@ -293,7 +295,7 @@ public final class ServingBenchmark {
 
     /** Mean milliseconds per request of each stage between two {@link #stageTotals()}. */
     static Map<String, Double> meanMillis(Map<String, double[]> before, Map<String, double[]> after) {
-      Map<String, Double> means = new java.util.LinkedHashMap<>();
+      Map<String, Double> means = new LinkedHashMap<>();
       for (String stage : List.of("decode", "preprocess", "queue", "run", "render")) {
         double[] a = after.getOrDefault(stage, new double[2]);
         double[] b = before.getOrDefault(stage, new double[2]);
