@@ -26,8 +26,8 @@ import org.medlora.export.Precision;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
-import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.imaging.ImageDecoder;
+import org.medlora.safetensors.SafetensorsFile;
 import org.medlora.store.ModelStore;
 import org.medlora.synth.SyntheticDatasets;
 import org.medlora.training.HeldOutSamples;
@@ -102,10 +102,10 @@ public final class TestModels {
 
   /**
    * What the int8 export is checked on, as {@code bin/medlora export --precision int8 --held-out}
-   * reads it: six synthetic BUSI-layout ultrasounds (the CLI's int8 test uses the same set). With
-   * the fixture's random weights the masks follow image texture, not lesions, so the task metrics
-   * mean little; the default bounds still hold (mask Dice against fp32 about 0.99), which keeps
-   * this export as strict as a trained model's.
+   * reads it: six synthetic BUSI-layout ultrasounds (the CLI's int8 test uses the same set). The
+   * fixture's random weights find no lesions (validation Dice 0.028 at fp32 and int8), yet the
+   * int8 masks keep to the fp32 ones within the default bounds (mean Dice against fp32 0.9966 >=
+   * 0.98), so this export is held as strictly as a trained model's.
    */
   private static HeldOutImages heldOutUltrasounds(Path out) throws IOException {
     Path root = SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
