@@ -39,7 +39,6 @@ import org.medlora.service.testing.ModelStoreResource;
 import org.medlora.service.testing.Stores;
 import org.medlora.service.testing.TestImages;
 import org.medlora.store.ModelStore;
-import org.medlora.synth.SyntheticDatasets;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -113,7 +112,7 @@ class ConsoleTest {
   @Test
   void showsModelCardsAndDrawsTheApisMaskAndAreasOverTheImage() throws Exception {
     int trained = publishTrainedVersion();
-    Path ultrasound = ultrasoundImage();
+    Path ultrasound = TestImages.ultrasound();
 
     browser.get(console.toString());
     WebDriverWait wait = new WebDriverWait(browser, Browser.WAIT);
@@ -242,13 +241,5 @@ class ConsoleTest {
         ManifestCodec.fromJson(draft.toString()).draft()).manifest();
     sources.rescan();
     return published.version();
-  }
-
-  /** A synthetic breast ultrasound with a benign lesion, as BUSI's images look. */
-  private static Path ultrasoundImage() throws IOException {
-    Path dir = Files.createTempDirectory("busi-");
-    SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
-        new SyntheticDatasets.Options(3, 7, 448, false), dir);
-    return dir.resolve("Dataset_BUSI_with_GT/benign/benign (1).png");
   }
 }

@@ -8,11 +8,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import org.medlora.synth.SyntheticDatasets;
 
-/** Request images made in memory: PNG (8/16-bit, gray/RGB), JPEG, and broken ones. */
+/** Request images made in memory: PNG (8/16-bit, gray/RGB), JPEG, broken ones, and a synthetic ultrasound. */
 public final class TestImages {
 
   private TestImages() {}
@@ -107,6 +110,14 @@ public final class TestImages {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** A synthetic breast ultrasound with a benign lesion, as BUSI's images look (448x448 PNG). */
+  public static Path ultrasound() throws IOException {
+    Path dir = Files.createTempDirectory("busi-");
+    SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
+        new SyntheticDatasets.Options(3, 7, 448, false), dir);
+    return dir.resolve("Dataset_BUSI_with_GT/benign/benign (1).png");
   }
 
   /** A test resource's bytes, e.g. {@code images/cmyk.jpg}. */
