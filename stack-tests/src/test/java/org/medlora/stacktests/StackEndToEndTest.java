@@ -104,8 +104,12 @@ class StackEndToEndTest {
     try {
       kafka.send(Topics.TRAINING_REQUESTS, "e2e-1", request("e2e-1", "lungs", 2));
       List<JobEvent> events = kafka.untilTerminal("e2e-1");
-      assertEquals(List.of("accepted", "progress", "progress", "completed"), types(events));
-      assertEquals("lungs/1", ((JobEvent.Completed) events.get(3)).modelPath());
+      // Progress in between, coalesced while one is on its way (README, "Delivery").
+      List<String> story = types(events);
+      assertEquals("accepted", story.get(0), story.toString());
+      assertTrue(story.size() > 2 && story.subList(1, story.size() - 1).stream().allMatch("progress"::equals),
+          story.toString());
+      assertEquals("lungs/1", assertInstanceOf(JobEvent.Completed.class, last(events), story.toString()).modelPath());
       client.join(Duration.ofSeconds(30).toMillis());
     } finally {
       asking.set(false);
