@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +150,7 @@ public class TrainingJobs {
       throw new WorkerStopping("the model store at " + store.root() + " cannot be written (" + e.getMessage()
           + "): make it writable (MEDLORA_STORE); the worker exits so that requests wait instead of failing");
     }
-    Attempt at = new Attempt(id, attempt);
+    Attempt at = new Attempt(id, attempt, store);
     TrainingRequest request;
     try {
       request = MessageCodec.fromJson(json, TrainingRequest.class);
@@ -207,21 +208,40 @@ public class TrainingJobs {
     }
   }
 
-  /** One attempt's terminal events; each returns once the broker has the event. */
+  /** Whether {@code store} holds no later version of its task. */
+  private static boolean isNewest(ModelStore store, ModelManifest version) {
+    try {
+      List<Integer> versions = store.versions(version.task());
+      return versions.isEmpty() || versions.get(versions.size() - 1) <= version.version();
+    } catch (IOException e) {
+      return true; // announcing again is the safe default: the announcement may have been lost
+    }
+  }
+
+    /** One attempt's terminal events; each returns once the broker has the event. */
   private final class Attempt {
     private final Identity id;
     private final int number;
+    private final ModelStore store;
 
-    Attempt(Identity id, int number) {
+    Attempt(Identity id, int number, ModelStore store) {
       this.id = id;
       this.number = number;
+      this.store = store;
     }
 
-    /** Completed with {@code version}, announced again (announcing twice is harmless). */
+    /**
+     * Completed with {@code version}, announced again (announcing twice is harmless) unless its
+     * task has a newer version since: announcements are compacted by task, so the older one
+     * would become the task's last word and a service starting afresh would load it.
+     */
     Ending answer(ModelManifest version) throws WorkerStopping {
+      boolean newest = isNewest(store, version);
       deliver(() -> {
         events.sendTerminal(JobEvent.Completed.of(id.requestId(), number, Instant.now(), version));
-        events.announce(ModelPublished.of(version, Instant.now(), id.requestId()));
+        if (newest) {
+          events.announce(ModelPublished.of(version, Instant.now(), id.requestId()));
+        }
       });
       return Ending.ANSWERED;
     }

@@ -321,6 +321,25 @@ class TrainingWorkerTest {
         .until(() -> committed(partition) > sent.offset());
   }
 
+  @Test
+  @Order(8)
+  void aRepeatedOlderRequestIsAnsweredWithoutAnnouncingItsVersionOverANewerOne() throws Exception {
+    clients.send(Topics.TRAINING_REQUESTS, "it-lungs-newer", request("it-lungs-newer", "it-lungs",
+        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 1"));
+    int newer = ((JobEvent.Completed) last(clients.untilTerminal("it-lungs-newer"))).manifest().version();
+    RecordMetadata again = clients.send(Topics.TRAINING_REQUESTS, "it-lungs-1", request("it-lungs-1", "it-lungs",
+        "\"method\": {\"kind\": \"linear\"}, \"epochs\": 3"));
+    // Answered once the request behind it on its partition has ended.
+    clients.send(Topics.TRAINING_REQUESTS, again.partition(), "it-behind-newer", request("it-behind-newer",
+        "it-behind", "\"epochs\": -3"));
+    assertEquals(List.of("failed"), types(clients.untilTerminal("it-behind-newer")));
+    assertEquals(1, ((JobEvent.Completed) last(clients.seen("it-lungs-1"))).manifest().version());
+    // The topic is compacted by task: its last announcement is what a fresh service loads.
+    ModelPublished lastWord = MessageCodec.fromJson(clients.last(Topics.MODEL_PUBLISHED, "it-lungs").value(),
+        ModelPublished.class);
+    assertEquals(newer, lastWord.version(), "the newer version stays the task's last announcement");
+  }
+
   private long committed(TopicPartition partition) throws Exception {
     try (Admin admin = clients.admin()) {
       Map<TopicPartition, OffsetAndMetadata> offsets =

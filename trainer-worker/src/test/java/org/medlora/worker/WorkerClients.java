@@ -120,6 +120,28 @@ final class WorkerClients implements AutoCloseable {
     return first(topic, key, new StringDeserializer(), timeout);
   }
 
+  /** The last record of {@code topic} with {@code key} so far: what compaction keeps for it. */
+  ConsumerRecord<String, String> last(String topic, String key) {
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      ConsumerRecord<String, String> last = null;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+          if (key.equals(r.key())) {
+            last = r;
+          }
+        }
+      }
+      if (last == null) {
+        throw new AssertionError("no record with key " + key + " on " + topic);
+      }
+      return last;
+    }
+  }
+
   /** The value of the first record of {@code topic} with {@code key}, as raw bytes. */
   byte[] firstBytes(String topic, String key, Duration timeout) {
     return first(topic, key, new ByteArrayDeserializer(), timeout).value();
