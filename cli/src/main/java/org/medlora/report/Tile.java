@@ -14,6 +14,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.medlora.contracts.PreprocessingSpec;
 import org.medlora.data.Example;
+import org.medlora.imaging.ClassColours;
 
 /**
  * One picture of an example figure: the image as the model saw it (its input, un-normalized),
@@ -28,15 +29,6 @@ record Tile(BufferedImage picture, String caption, Color frame) {
   private static final int SIZE = 192;
   private static final int HEADER = 28;
   private static final int FOOTER = 28;
-  private static final float OPACITY = 0.45f;
-  /** Foreground class colours; background (class 0) is left uncoloured. */
-  private static final Color[] PALETTE = {
-    new Color(230, 25, 75), new Color(60, 180, 75), new Color(0, 130, 200), new Color(255, 225, 25),
-    new Color(245, 130, 48), new Color(145, 30, 180), new Color(70, 240, 240), new Color(240, 50, 230)
-  };
-  private static final String[] PALETTE_NAMES = {
-    "red", "green", "blue", "yellow", "orange", "purple", "cyan", "magenta"
-  };
 
   static Tile image(Example e, PreprocessingSpec pre) {
     return new Tile(input(e, pre), null, null);
@@ -67,7 +59,7 @@ record Tile(BufferedImage picture, String caption, Color frame) {
   static String legend(List<String> classNames) {
     List<String> parts = new ArrayList<>();
     for (int c = 1; c < classNames.size(); c++) {
-      parts.add(classNames.get(c) + " " + PALETTE_NAMES[(c - 1) % PALETTE.length]);
+      parts.add(classNames.get(c) + " " + ClassColours.name(c));
     }
     return "colours: " + String.join(", ", parts) + "; background uncoloured";
   }
@@ -124,7 +116,7 @@ record Tile(BufferedImage picture, String caption, Color frame) {
     for (int i = 0; i < mask.length; i++) {
       int c = Byte.toUnsignedInt(mask[i]);
       if (c > 0) {
-        Color k = PALETTE[(c - 1) % PALETTE.length];
+        Color k = new Color(ClassColours.rgb(c));
         Color under = new Color(base.getRGB(i % w, i / w));
         base.setRGB(i % w, i / w, new Color(
             blend(under.getRed(), k.getRed()), blend(under.getGreen(), k.getGreen()),
@@ -135,7 +127,7 @@ record Tile(BufferedImage picture, String caption, Color frame) {
   }
 
   private static int blend(int under, int over) {
-    return Math.round(under * (1 - OPACITY) + over * OPACITY);
+    return Math.round(ClassColours.blend(under, over));
   }
 
   /** Draws this tile scaled to {@code SIZE}, its caption on a dark band and its frame over it. */

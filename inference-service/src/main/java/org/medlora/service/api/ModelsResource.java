@@ -46,6 +46,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.imaging.ClassColours;
 import org.medlora.imaging.LabelMasks;
 import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.imaging.dicom.DicomImageDecoder;
@@ -281,7 +282,7 @@ public class ModelsResource {
         List<SegmentClass> classes = new ArrayList<>();
         for (MaskRendering.ClassArea a : MaskRendering.areas(mask, h, w, p.manifest().classNames())) {
           classes.add(new SegmentClass(a.index(), a.name(), a.pixels(), a.fraction(), a.bbox(),
-              MaskRendering.colour(a.index())));
+              ClassColours.hex(a.index())));
         }
         yield Response.ok(new Segmentation(p.task(), p.version(), h, w, classes,
                 body.sopInstanceUid()),

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.imaging.ClassColours;
 import org.medlora.imaging.dicom.DicomObject;
 import org.medlora.imaging.dicom.DicomWriter;
 import org.medlora.imaging.dicom.Tag;
 import org.medlora.imaging.dicom.Vr;
-import org.medlora.service.imaging.MaskRendering;
 
 /**
  * A label mask as a DICOM Segmentation (PS3.3 A.51, binary): one segment and one frame per
@@ -189,7 +189,7 @@ public final class SegmentationWriter {
         .putSequence(Tag.SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE,
             code("C" + number, CODING_SCHEME, limit(label, 64)))
         .putUnsignedShort(Tag.RECOMMENDED_DISPLAY_CIELAB_VALUE,
-            cielab(MaskRendering.colour(number)));
+            cielab(ClassColours.hex(number)));
   }
 
   /**

@@ -8,20 +8,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.medlora.imaging.ClassColours;
 import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.Preprocessor;
 
 /** What a segmentation mask at the image's resolution is turned into for a response. */
 public final class MaskRendering {
-
-  /** Opacity of the class colours over the image in an overlay. */
-  static final float OVERLAY_ALPHA = 0.45f;
-
-  /** Class colours (RGB) for classes 1..; class 0, the background, is left uncoloured. */
-  private static final int[][] PALETTE = {
-    {230, 25, 75}, {60, 180, 75}, {0, 130, 200}, {255, 225, 25}, {145, 30, 180},
-    {70, 240, 240}, {245, 130, 48}, {240, 50, 230}, {210, 245, 60}, {0, 128, 128},
-  };
 
   private MaskRendering() {}
 
@@ -95,10 +87,10 @@ public final class MaskRendering {
       float b = gray ? r : samples[2 * plane + i];
       int c = mask[i] & 0xff;
       if (c > 0) {
-        int[] colour = PALETTE[(c - 1) % PALETTE.length];
-        r = r * (1 - OVERLAY_ALPHA) + colour[0] * OVERLAY_ALPHA;
-        g = g * (1 - OVERLAY_ALPHA) + colour[1] * OVERLAY_ALPHA;
-        b = b * (1 - OVERLAY_ALPHA) + colour[2] * OVERLAY_ALPHA;
+        int colour = ClassColours.rgb(c);
+        r = ClassColours.blend(r, colour >> 16 & 0xff);
+        g = ClassColours.blend(g, colour >> 8 & 0xff);
+        b = ClassColours.blend(b, colour & 0xff);
       }
       bgr[3 * i] = (byte) Math.round(b);
       bgr[3 * i + 1] = (byte) Math.round(g);
@@ -111,14 +103,5 @@ public final class MaskRendering {
       throw new UncheckedIOException("PNG encoding failed in memory", e);
     }
     return png.toByteArray();
-  }
-
-  /** The colour of class {@code index} in overlays, as {@code #rrggbb}; null for background. */
-  public static String colour(int index) {
-    if (index == 0) {
-      return null;
-    }
-    int[] c = PALETTE[(index - 1) % PALETTE.length];
-    return String.format("#%02x%02x%02x", c[0], c[1], c[2]);
   }
 }
