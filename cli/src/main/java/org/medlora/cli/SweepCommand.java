@@ -93,13 +93,15 @@ final class SweepCommand implements Callable<Integer> {
   /** Trains one request here or through Kafka; false (said on the view) if it failed or was cancelled. */
   private boolean trainOne(TrainingRequest derived, String line, ModelStore store, ProgressView view)
       throws InterruptedException {
-    if (bootstrap != null) {
-      return SubmitCommand.report(SubmitCommand.submit(derived, line, bootstrap, timeout, view), view) == 0;
-    }
     try {
+      if (bootstrap != null) {
+        return SubmitCommand.report(SubmitCommand.submit(derived, line, bootstrap, timeout, view), view) == 0;
+      }
       TrainCommand.train(derived, store, view);
       return true;
-    } catch (Exception e) { // one method's failure (e.g. divergence) leaves the others to compare
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) { // one method's failure (a divergence, a timeout) leaves the others to compare
       view.println("failed: " + e.getMessage());
       return false;
     }

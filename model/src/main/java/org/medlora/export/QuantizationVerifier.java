@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.OnnxNames;
@@ -68,15 +69,15 @@ public final class QuantizationVerifier {
     Map<String, Double> after = headline(kind, int8Truth);
     List<String> beyond = new ArrayList<>();
     if (kind == ModelKind.SEGMENTATION && agree < bounds.minDiceVsFp32()) {
-      beyond.add(String.format("mean Dice against the fp32 masks %.4f < %.4f", agree, bounds.minDiceVsFp32()));
+      beyond.add(String.format(Locale.ROOT, "mean Dice against the fp32 masks %.4f < %.4f", agree, bounds.minDiceVsFp32()));
     }
     if (kind == ModelKind.CLASSIFICATION && agree < bounds.minTop1Agreement()) {
-      beyond.add(String.format("top-1 agreement with fp32 %.4f < %.4f", agree, bounds.minTop1Agreement()));
+      beyond.add(String.format(Locale.ROOT, "top-1 agreement with fp32 %.4f < %.4f", agree, bounds.minTop1Agreement()));
     }
     before.forEach((metric, value) -> {
       double drop = value - after.get(metric);
       if (drop > bounds.maxMetricDrop()) {
-        beyond.add(String.format("%s fell from %.4f to %.4f (drop %.4f > %.4f)", metric, value, after.get(metric), drop,
+        beyond.add(String.format(Locale.ROOT, "%s fell from %.4f to %.4f (drop %.4f > %.4f)", metric, value, after.get(metric), drop,
             bounds.maxMetricDrop()));
       }
     });

@@ -247,14 +247,15 @@ public final class TrainingRun {
    */
   private Map<String, Double> runPhase(PhaseRunner.Phase phase, String remedy) throws IOException {
     TrainingRun.Listener recorder = (name, epoch, total, metrics, seconds, eta) -> {
-      history.add(new EpochRecord(name, epoch, seconds, finite(metrics)));
-      listener.progress(name, epoch, total, metrics, seconds, eta);
+      Map<String, Double> defined = finite(metrics); // progress events refuse NaN as the manifest does
+      history.add(new EpochRecord(name, epoch, seconds, defined));
+      listener.progress(name, epoch, total, defined, seconds, eta);
     };
     return PhaseRunner.run(phase, List.of(cancellation, new DivergenceListener(phase.name(), remedy),
         new ProgressListener(recorder, phase.name(), phase.epochs())));
   }
 
-  /** The manifest leaves undefined metrics out rather than recording NaN. */
+  /** Undefined metrics are left out rather than recorded or sent as NaN. */
   private static Map<String, Double> finite(Map<String, Double> metrics) {
     Map<String, Double> kept = new LinkedHashMap<>();
     metrics.forEach((name, value) -> {
