@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>Immutable: the constructor copies the samples and {@link #samples()} returns a copy.
  * Decoders, which build a fresh array for each image, hand it over with {@link #wrap} instead:
- * copying a megapixel image costs about as much as decoding its PNG.
+ * a copy of a megapixel image is 4 MB on every request's path.
  */
 public final class DecodedImage {
 

@@ -77,7 +77,8 @@ class OncePerRequestTest {
       for (int i = 0; i < publishers; i++) {
         int seed = i;
         // Each its own store object. In one JVM the store's monitor orders them before the file
-        // lock does, so this covers exclusion within a process; across processes DeliveryFaultsTest.
+        // lock does, so this covers exclusion within a process only: no test races two processes
+        // on the file lock (DeliveryFaultsTest kills and restarts workers, it does not race them).
         ModelStore store = ModelStore.oncePerRequest(root);
         results.add(pool.submit(() -> {
           start.await();

@@ -103,8 +103,8 @@ public interface MedloraConfig {
 
     /**
      * Whether ONNX Runtime's intra-op threads busy-wait for work between the operators of a
-     * run, which saves a wake-up per parallel operator (about 3% of a ViT-S/14 run at 448 on
-     * 2 cores). A session's threads stop spinning as soon as its last run returns
+     * run, which saves a wake-up per parallel operator (benchmarks/README.md, the serving path's
+     * "run" stage). A session's threads stop spinning as soon as its last run returns
      * ({@code session.force_spinning_stop}), so they do not hold a core while request threads
      * decode images and encode masks. Each model has its own threads, though: where several
      * models run at once on few cores, or the cores are shared with other work, turn it off.
