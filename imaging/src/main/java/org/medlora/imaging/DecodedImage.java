@@ -3,12 +3,17 @@ package org.medlora.imaging;
 import java.util.Arrays;
 
 /**
- * A decoded image as float samples on the 0..255 scale, channel-major (CHW, row-major within a
+ * A decoded image as samples on the 0..255 scale, channel-major (CHW, row-major within a
  * channel). 16-bit sources are already scaled down ({@code v * 255 / 65535}); alpha is dropped.
  *
+ * <p>8-bit images (and palettes) keep their samples as bytes, which are exactly the values:
+ * a quarter of the memory of floats and nothing to check, on every request's path. Other
+ * images (16-bit, DICOM after its windowing) keep floats. Both read alike through
+ * {@link #samples()} and {@link #readRow}.
+ *
  * <p>Immutable: the constructor copies the samples and {@link #samples()} returns a copy.
- * Decoders, which build a fresh array for each image, hand it over with {@link #wrap} instead:
- * a copy of a megapixel image is 4 MB on every request's path.
+ * Decoders, which build a fresh array for each image, hand it over with {@link #wrap} or
+ * {@link #wrapBytes} instead: a copy of a megapixel image is megabytes on every request's path.
  */
 public final class DecodedImage {
 
@@ -16,7 +21,9 @@ public final class DecodedImage {
   private final int height;
   private final int width;
   private final int bitDepth;
-  private final float[] samples;
+  /** The samples of an 8-bit source as unsigned bytes, or null when {@link #floats} holds them. */
+  private final byte[] bytes;
+  private final float[] floats;
 
   /**
    * An image over a copy of {@code samples}.
@@ -30,11 +37,12 @@ public final class DecodedImage {
    * @throws IllegalArgumentException if a value is out of range or the counts disagree
    */
   public DecodedImage(int channels, int height, int width, int bitDepth, float[] samples) {
-    this(checkNotNull(samples).clone(), channels, height, width, bitDepth);
+    this(null, checkNotNull(samples).clone(), channels, height, width, bitDepth);
   }
 
-  /** Over {@code owned} itself; the public constructor passes its copy. */
-  private DecodedImage(float[] owned, int channels, int height, int width, int bitDepth) {
+  /** Over {@code ownedBytes} or {@code ownedFloats} itself; the public constructor passes its copy. */
+  private DecodedImage(byte[] ownedBytes, float[] ownedFloats, int channels, int height, int width,
+      int bitDepth) {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
     }
@@ -45,22 +53,26 @@ public final class DecodedImage {
       throw new IllegalArgumentException("bitDepth must be 1, 2, 4, 8 or 16, got " + bitDepth);
     }
     long expected = (long) channels * height * width;
-    if (owned.length != expected) {
+    int length = ownedBytes != null ? ownedBytes.length : ownedFloats.length;
+    if (length != expected) {
       throw new IllegalArgumentException(
           "expected " + expected + " samples for " + channels + "x" + height + "x" + width
-              + ", got " + owned.length);
+              + ", got " + length);
     }
-    for (float v : owned) {
-      // Negated so that NaN fails too.
-      if (!(v >= 0f && v <= 255f)) {
-        throw new IllegalArgumentException("samples must lie in [0, 255], found " + v);
+    if (ownedFloats != null) {
+      for (float v : ownedFloats) {
+        // Negated so that NaN fails too.
+        if (!(v >= 0f && v <= 255f)) {
+          throw new IllegalArgumentException("samples must lie in [0, 255], found " + v);
+        }
       }
     }
     this.channels = channels;
     this.height = height;
     this.width = width;
     this.bitDepth = bitDepth;
-    this.samples = owned;
+    this.bytes = ownedBytes;
+    this.floats = ownedFloats;
   }
 
   /**
@@ -69,7 +81,24 @@ public final class DecodedImage {
    */
   public static DecodedImage wrap(int channels, int height, int width, int bitDepth,
       float[] samples) {
-    return new DecodedImage(checkNotNull(samples), channels, height, width, bitDepth);
+    return new DecodedImage(null, checkNotNull(samples), channels, height, width, bitDepth);
+  }
+
+  /**
+   * An image over {@code samples} itself, unsigned bytes that are the values on the 0..255 scale,
+   * for a decoder that made the array for this image: the caller must not keep or change it.
+   *
+   * @param bitDepth 8, or 1, 2, 4 for packed gray and palette sources
+   */
+  public static DecodedImage wrapBytes(int channels, int height, int width, int bitDepth,
+      byte[] samples) {
+    if (samples == null) {
+      throw new IllegalArgumentException("samples must not be null");
+    }
+    if (bitDepth == 16) {
+      throw new IllegalArgumentException("16-bit samples do not fit in bytes; use wrap");
+    }
+    return new DecodedImage(samples, null, channels, height, width, bitDepth);
   }
 
   private static float[] checkNotNull(float[] samples) {
@@ -95,30 +124,56 @@ public final class DecodedImage {
     return bitDepth;
   }
 
-  /** A copy of the samples; see {@link #samplesView()} for read-only use without copying. */
+  /** A copy of the samples as floats, CHW. */
   public float[] samples() {
-    return samples.clone();
+    if (floats != null) {
+      return floats.clone();
+    }
+    float[] out = new float[bytes.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bytes[i] & 0xff;
+    }
+    return out;
   }
 
-  /** The internal array, for package code that only reads it (avoids copying large images). */
-  float[] samplesView() {
-    return samples;
+  /**
+   * Row {@code y} of channel {@code channel} as floats into {@code into[0..width)}: how the
+   * resizing reads an image of either kind without a float copy of all of it.
+   */
+  void readRow(int channel, int y, float[] into) {
+    int from = (channel * height + y) * width;
+    if (floats != null) {
+      System.arraycopy(floats, from, into, 0, width);
+      return;
+    }
+    for (int x = 0; x < width; x++) {
+      into[x] = bytes[from + x] & 0xff;
+    }
+  }
+
+  /** The samples as floats for package code that only reads them: no copy when they are floats. */
+  float[] floatsForReading() {
+    return floats != null ? floats : samples();
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DecodedImage other
-        && channels == other.channels
-        && height == other.height
-        && width == other.width
-        && bitDepth == other.bitDepth
-        && Arrays.equals(samples, other.samples);
+    if (!(o instanceof DecodedImage other)
+        || channels != other.channels
+        || height != other.height
+        || width != other.width
+        || bitDepth != other.bitDepth) {
+      return false;
+    }
+    return bytes != null && other.bytes != null
+        ? Arrays.equals(bytes, other.bytes)
+        : Arrays.equals(floatsForReading(), other.floatsForReading());
   }
 
   @Override
   public int hashCode() {
     return 31 * (31 * (31 * (31 * channels + height) + width) + bitDepth)
-        + Arrays.hashCode(samples);
+        + Arrays.hashCode(floatsForReading());
   }
 
   @Override

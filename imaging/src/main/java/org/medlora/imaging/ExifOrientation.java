@@ -104,7 +104,7 @@ enum ExifOrientation {
     int h = image.height();
     int outW = swapsAxes() ? h : w;
     int outH = swapsAxes() ? w : h;
-    float[] in = image.samplesView();
+    float[] in = image.floatsForReading();
     float[] out = new float[in.length];
     int plane = w * h;
     for (int c = 0; c < image.channels(); c++) {

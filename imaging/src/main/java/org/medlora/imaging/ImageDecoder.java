@@ -375,17 +375,17 @@ public final class ImageDecoder {
           Reason.UNSUPPORTED_FORMAT,
           format + " with " + bits + "-bit samples; accepted: 8 or 16 bit");
     }
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    if (ok8) {
+      return DecodedImage.wrapBytes(colors, h, w, bits, bytesOf(raster, colors));
+    }
     // A table keeps the 16-bit scaling exact (rounded once from double) and cheap.
     float[] scale = new float[1 << bits];
     for (int v = 0; v < scale.length; v++) {
       scale[v] = (float) (v * 255.0 / ((1 << bits) - 1));
     }
-    int w = raster.getWidth();
-    int h = raster.getHeight();
     float[] samples = new float[colors * h * w];
-    if (ok8 && readBytesDirectly(raster, colors, samples)) {
-      return DecodedImage.wrap(colors, h, w, bits, samples);
-    }
     int[] row = new int[w];
     // Bands beyond the colour components hold alpha, which is dropped.
     for (int c = 0; c < colors; c++) {
@@ -401,21 +401,37 @@ public final class ImageDecoder {
   }
 
   /**
-   * Copies the colour bands of an 8-bit raster straight from its byte buffer into
-   * {@code samples} (CHW; 8-bit values need no scaling), which is several times faster than
-   * {@link Raster#getSamples} on a megapixel image. Returns false, having written nothing, for
-   * layouts it does not know (a sub-raster or packed pixels); the caller then reads band by band.
+   * The colour bands of an 8-bit raster as CHW bytes. A gray raster that is one plain byte
+   * array (what the PNG reader makes) is taken as it is; interleaved bands are copied straight
+   * from the buffer, several times faster than {@link Raster#getSamples} on a megapixel image;
+   * other layouts (a sub-raster, packed pixels) are read band by band. Alpha is dropped.
    */
-  private static boolean readBytesDirectly(Raster raster, int colors, float[] samples) {
+  private static byte[] bytesOf(Raster raster, int colors) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
     if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
         || !(raster.getSampleModel() instanceof ComponentSampleModel model)
         || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
-      return false;
+      byte[] out = new byte[colors * h * w];
+      int[] row = new int[w];
+      for (int c = 0; c < colors; c++) {
+        for (int y = 0; y < h; y++) {
+          raster.getSamples(0, y, w, 1, c, row);
+          for (int x = 0; x < w; x++) {
+            out[(c * h + y) * w + x] = (byte) row[x];
+          }
+        }
+      }
+      return out;
     }
-    int w = raster.getWidth();
-    int h = raster.getHeight();
     int pixelStride = model.getPixelStride();
     int scanlineStride = model.getScanlineStride();
+    if (colors == 1 && pixelStride == 1 && scanlineStride == w
+        && buffer.getOffsets()[model.getBankIndices()[0]] + model.getBandOffsets()[0] == 0
+        && buffer.getData(model.getBankIndices()[0]).length == h * w) {
+      return buffer.getData(model.getBankIndices()[0]); // the decoded image is dropped after this
+    }
+    byte[] out = new byte[colors * h * w];
     for (int c = 0; c < colors; c++) {
       int bank = model.getBankIndices()[c];
       byte[] data = buffer.getData(bank);
@@ -425,11 +441,11 @@ public final class ImageDecoder {
         int from = offset + y * scanlineStride;
         int to = base + y * w;
         for (int x = 0; x < w; x++) {
-          samples[to + x] = data[from + x * pixelStride] & 0xff;
+          out[to + x] = data[from + x * pixelStride];
         }
       }
     }
-    return true;
+    return out;
   }
 
   private static DecodedImage fromPalette(Raster raster, IndexColorModel cm)
@@ -449,7 +465,7 @@ public final class ImageDecoder {
     byte[][] planes = gray ? new byte[][] {r} : new byte[][] {r, g, b};
     int w = raster.getWidth();
     int h = raster.getHeight();
-    float[] samples = new float[planes.length * h * w];
+    byte[] samples = new byte[planes.length * h * w];
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {
       raster.getSamples(0, y, w, 1, 0, row);
@@ -461,11 +477,11 @@ public final class ImageDecoder {
               "palette index " + index + " outside the palette of " + size + " entries");
         }
         for (int c = 0; c < planes.length; c++) {
-          samples[(c * h + y) * w + x] = planes[c][index] & 0xff;
+          samples[(c * h + y) * w + x] = planes[c][index];
         }
       }
     }
-    return DecodedImage.wrap(planes.length, h, w, cm.getPixelSize(), samples);
+    return DecodedImage.wrapBytes(planes.length, h, w, cm.getPixelSize(), samples);
   }
 
   private static String colorSpaceName(int type) {

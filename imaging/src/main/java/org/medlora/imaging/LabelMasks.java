@@ -3,6 +3,7 @@ package org.medlora.imaging;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -61,12 +62,17 @@ public final class LabelMasks {
     }
     // Each scanline is a filter-type byte and the row's differences from the row above.
     byte[] scanlines = new byte[height * (width + 1)];
-    for (int y = 0; y < height; y++) {
+    scanlines[0] = PNG_FILTER_UP;
+    System.arraycopy(mask, 0, scanlines, 1, width); // the row above the first is zeros
+    for (int y = 1; y < height; y++) {
       int to = y * (width + 1);
       scanlines[to] = PNG_FILTER_UP;
       int row = y * width;
+      if (Arrays.equals(mask, row - width, row, mask, row, row + width)) {
+        continue; // a repeated row differs by zeros, which the new array already holds
+      }
       for (int x = 0; x < width; x++) {
-        scanlines[to + 1 + x] = (byte) (mask[row + x] - (y == 0 ? 0 : mask[row - width + x]));
+        scanlines[to + 1 + x] = (byte) (mask[row + x] - mask[row - width + x]);
       }
     }
     Deflater deflater = new Deflater(Deflater.BEST_SPEED); // zlib format, as PNG requires

@@ -13,6 +13,12 @@ public final class Preprocessor {
 
   private Preprocessor() {}
 
+  /** Receives the resized image one row at a time, on the 0..255 scale. */
+  @FunctionalInterface
+  private interface RowSink {
+    void row(int channel, int y, float[] values);
+  }
+
   /**
    * The normalized model input for {@code spec}: {@code 3 * height * width} floats in CHW order,
    * i.e. one image of an NCHW batch. Gray images are replicated to all three channels.
@@ -20,23 +26,29 @@ public final class Preprocessor {
   public static float[] toModelInput(DecodedImage image, PreprocessingSpec spec) {
     int h = spec.height();
     int w = spec.width();
-    // Resizing is per channel, so resizing gray once and replicating afterwards equals
-    // replicating first (what the reference does) at a third of the cost.
-    float[] resized = resize(image, h, w);
     int plane = h * w;
     float[] out = new float[MODEL_CHANNELS * plane];
-    List<Float> mean = spec.mean();
-    List<Float> std = spec.std();
-    for (int c = 0; c < MODEL_CHANNELS; c++) {
-      int src = image.channels() == 1 ? 0 : c * plane;
-      float m = mean.get(c);
-      float s = std.get(c);
-      int dst = c * plane;
-      for (int i = 0; i < plane; i++) {
-        // Same float32 operation order as the PyTorch reference: x / 255, then (x - m) / s.
-        out[dst + i] = (resized[src + i] / 255f - m) / s;
+    float[] mean = toArray(spec.mean());
+    float[] std = toArray(spec.std());
+    // Resizing is per channel, so resizing gray once and replicating afterwards equals
+    // replicating first (what the reference does) at a third of the cost. Each resized row is
+    // normalized while it is in cache, with no resized copy of the image in between.
+    int[][] targets = image.channels() == 1 ? new int[][] {{0, 1, 2}} : new int[][] {{0}, {1}, {2}};
+    float[] scaled = new float[w];
+    resizeRows(image, h, w, (channel, y, row) -> {
+      for (int x = 0; x < w; x++) {
+        scaled[x] = row[x] / 255f;
       }
-    }
+      for (int c : targets[channel]) {
+        float m = mean[c];
+        float s = std[c];
+        int dst = c * plane + y * w;
+        for (int x = 0; x < w; x++) {
+          // Same float32 operation order as the PyTorch reference: x / 255, then (x - m) / s.
+          out[dst + x] = (scaled[x] - m) / s;
+        }
+      }
+    });
     return out;
   }
 
@@ -45,38 +57,67 @@ public final class Preprocessor {
    * own channel count ({@code channels * height * width} floats, CHW).
    */
   public static float[] resize(DecodedImage image, int height, int width) {
+    float[] out = new float[image.channels() * height * width];
+    resizeRows(image, height, width,
+        (channel, y, row) -> System.arraycopy(row, 0, out, (channel * height + y) * width, width));
+    return out;
+  }
+
+  /** The bilinear resize, handed out row by row. */
+  private static void resizeRows(DecodedImage image, int height, int width, RowSink sink) {
     if (height <= 0 || width <= 0) {
       throw new IllegalArgumentException("size must be positive, got " + height + "x" + width);
     }
-    int channels = image.channels();
-    if ((long) channels * height * width > Integer.MAX_VALUE) {
+    if ((long) image.channels() * height * width > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("output too large: " + height + "x" + width);
     }
-    int inH = image.height();
-    int inW = image.width();
-    float[] in = image.samplesView();
-    Bilinear.Taps ty = Bilinear.taps(inH, height);
-    Bilinear.Taps tx = Bilinear.taps(inW, width);
-    float[] out = new float[channels * height * width];
-    for (int c = 0; c < channels; c++) {
-      int inPlane = c * inH * inW;
-      int outPlane = c * height * width;
+    Bilinear.Taps ty = Bilinear.taps(image.height(), height);
+    Bilinear.Taps tx = Bilinear.taps(image.width(), width);
+    // The two source rows an output row blends, read once each while they stay in use.
+    float[] top = new float[image.width()];
+    float[] bottom = new float[image.width()];
+    float[] out = new float[width];
+    for (int c = 0; c < image.channels(); c++) {
+      int topRow = -1;
+      int bottomRow = -1;
       for (int y = 0; y < height; y++) {
-        int row0 = inPlane + ty.i0()[y] * inW;
-        int row1 = inPlane + ty.i1()[y] * inW;
+        int i0 = ty.i0()[y];
+        int i1 = ty.i1()[y];
+        if (i0 == bottomRow && i0 != topRow) { // moving down: the lower row becomes the upper
+          float[] t = top;
+          top = bottom;
+          bottom = t;
+          topRow = bottomRow;
+          bottomRow = -1;
+        }
+        if (i0 != topRow) {
+          image.readRow(c, i0, top);
+          topRow = i0;
+        }
+        if (i1 != bottomRow) {
+          image.readRow(c, i1, bottom);
+          bottomRow = i1;
+        }
         double wy0 = ty.w0()[y];
         double wy1 = ty.w1()[y];
-        int outRow = outPlane + y * width;
         for (int x = 0; x < width; x++) {
           int x0 = tx.i0()[x];
           int x1 = tx.i1()[x];
           double wx0 = tx.w0()[x];
           double wx1 = tx.w1()[x];
-          double top = wx0 * in[row0 + x0] + wx1 * in[row0 + x1];
-          double bottom = wx0 * in[row1 + x0] + wx1 * in[row1 + x1];
-          out[outRow + x] = (float) (wy0 * top + wy1 * bottom);
+          double upper = wx0 * top[x0] + wx1 * top[x1];
+          double lower = wx0 * bottom[x0] + wx1 * bottom[x1];
+          out[x] = (float) (wy0 * upper + wy1 * lower);
         }
+        sink.row(c, y, out);
       }
+    }
+  }
+
+  private static float[] toArray(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
     }
     return out;
   }

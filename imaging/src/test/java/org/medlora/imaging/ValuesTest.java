@@ -43,11 +43,31 @@ class ValuesTest {
   void wrapTakesTheArrayWithoutCopyingAndChecksItAllTheSame() {
     float[] samples = {1f, 2f};
     DecodedImage wrapped = DecodedImage.wrap(1, 1, 2, 8, samples);
-    assertSame(samples, wrapped.samplesView());
+    assertSame(samples, wrapped.floatsForReading());
     assertEquals(new DecodedImage(1, 1, 2, 8, samples), wrapped);
     assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 1, 8, new float[] {Float.NaN}));
     assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 3, 8, new float[2]));
     assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrap(1, 1, 1, 8, null));
+  }
+
+  @Test
+  void byteImagesReadAsTheirValuesAndEqualTheSameFloats() {
+    byte[] samples = {0, 1, (byte) 128, (byte) 255};
+    DecodedImage bytes = DecodedImage.wrapBytes(1, 2, 2, 8, samples);
+    float[] values = {0f, 1f, 128f, 255f};
+    assertArrayEquals(values, bytes.samples(), 0f);
+    float[] row = new float[2];
+    bytes.readRow(0, 1, row);
+    assertArrayEquals(new float[] {128f, 255f}, row, 0f);
+    DecodedImage floats = new DecodedImage(1, 2, 2, 8, values);
+    assertEquals(floats, bytes);
+    assertEquals(bytes, floats);
+    assertEquals(floats.hashCode(), bytes.hashCode());
+    assertEquals(bytes, DecodedImage.wrapBytes(1, 2, 2, 8, samples.clone()));
+    assertNotEquals(bytes, DecodedImage.wrapBytes(1, 2, 2, 8, new byte[] {0, 1, (byte) 128, (byte) 254}));
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrapBytes(1, 1, 3, 8, new byte[2]));
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrapBytes(1, 1, 1, 16, new byte[1]));
+    assertThrows(IllegalArgumentException.class, () -> DecodedImage.wrapBytes(1, 1, 1, 8, null));
   }
 
   @Test
