@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.Random;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.onnx.Fp16Conversion;
 import org.medlora.onnx.OnnxGraph;
 
@@ -31,15 +32,15 @@ public final class OnnxExport {
    * batch; int8 is the quantized twin of the float32 graph that passed that check, and still
    * needs its task-level check before it may be published.
    */
-  public static Result export(Predictor predictor, int height, int width, Precision precision, int probeBatch,
+  public static Result export(Predictor predictor, int height, int width, ExportPrecision precision, int probeBatch,
       long seed, Map<String, String> metadata) throws ExportParityException {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
       Map<String, NDArray> expected = predictor.forward(probe);
       ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, OnnxGraph.OPSET, metadata);
-      byte[] bytes = (precision == Precision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
+      byte[] bytes = (precision == ExportPrecision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
       Verification verification = ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision);
-      if (precision != Precision.INT8) {
+      if (precision != ExportPrecision.INT8) {
         return new Result(bytes, verification, null, OnnxGraph.OPSET);
       }
       byte[] int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, OnnxGraph.ATTENTION_OPSET, metadata)
