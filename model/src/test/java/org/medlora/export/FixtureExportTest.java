@@ -114,6 +114,10 @@ class FixtureExportTest {
   @Test
   void weightsAreStoredInTheLayoutTheirOperatorsReadAndInt8ProductsAreInteger() throws Exception {
     OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, ExportPrecision.INT8, 2, 3, Map.of());
+    // The fused attention is int8's alone; its float32 twin stays at the opset every server runs.
+    assertEquals(OnnxGraph.ATTENTION_OPSET, result.opset());
+    assertEquals(OnnxGraph.ATTENTION_OPSET, ModelProto.parseFrom(result.model()).getOpsetImport(0).getVersion());
+    assertEquals(OnnxGraph.OPSET, ModelProto.parseFrom(result.fp32()).getOpsetImport(0).getVersion());
     for (byte[] bytes : List.of(result.fp32(), result.model())) {
       GraphProto graph = ModelProto.parseFrom(bytes).getGraph();
       Set<String> constants = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
