@@ -24,12 +24,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Config;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.export.ExportParityException;
 import org.medlora.export.OnnxExport;
 import org.medlora.export.OrtModel;
-import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.SegmentationHead;
 import org.medlora.lora.LoraConfig;
@@ -198,7 +198,7 @@ public final class BackboneBenchmark {
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
       Predictor predictor = randomSegmenter(manager, size);
-      byte[] model = OnnxExport.export(predictor, size, size, Precision.FP32, 1, 0, Map.of()).model();
+      byte[] model = OnnxExport.export(predictor, size, size, ExportPrecision.FP32, 1, 0, Map.of()).model();
       NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
       float[] data = pixels.toFloatArray();
       long[] shape = pixels.getShape().getShape();
@@ -235,7 +235,7 @@ public final class BackboneBenchmark {
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager()) {
       Predictor segmenter = randomSegmenter(manager, size);
-      OnnxExport.Result export = OnnxExport.export(segmenter, size, size, Precision.INT8, 1, 0, Map.of());
+      OnnxExport.Result export = OnnxExport.export(segmenter, size, size, ExportPrecision.INT8, 1, 0, Map.of());
       NDArray pixels = manager.randomNormal(new Shape(batch, 3, size, size));
       float[] data = pixels.toFloatArray();
       long[] shape = pixels.getShape().getShape();

@@ -8,7 +8,6 @@ import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.QuantizationBounds;
 import org.medlora.export.ExportSources;
 import org.medlora.export.HeldOutImages;
-import org.medlora.export.Precision;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 import org.medlora.training.HeldOutSamples;
@@ -99,8 +98,8 @@ final class ExportCommand implements Callable<Integer> {
     if (fp16 && precision != ExportPrecision.FP32 && precision != ExportPrecision.FP16) {
       throw new ParameterException(spec.commandLine(), "--fp16 contradicts --precision " + precision + ": give one");
     }
-    Precision p = Precision.of(fp16 ? ExportPrecision.FP16 : precision);
-    boolean int8 = p == Precision.INT8;
+    ExportPrecision p = fp16 ? ExportPrecision.FP16 : precision;
+    boolean int8 = p == ExportPrecision.INT8;
     if (int8 != (heldOut != null)) {
       throw new ParameterException(spec.commandLine(), int8
           ? "--precision int8 needs --held-out DIR (and --held-out-layout): images the model did not train on, to "

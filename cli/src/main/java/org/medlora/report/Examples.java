@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.commons.io.FileUtils;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.OnnxNames;
@@ -23,7 +24,6 @@ import org.medlora.data.Split;
 import org.medlora.export.ExportParityException;
 import org.medlora.export.ExportSources;
 import org.medlora.export.OrtModel;
-import org.medlora.export.Precision;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
@@ -104,7 +104,7 @@ final class Examples {
         PublishedModel version = store.open(m.task(), m.version());
         ExportSources parts = ExportSources.ofVersion(version.directory(), checkpoint);
         PublishedModel headOnly = new ExportSources(checkpoint, parts.adapter(), parts.head(), null, parts.backbone())
-            .publish(m.task(), m.preprocessing().height(), m.preprocessing().width(), Precision.FP32,
+            .publish(m.task(), m.preprocessing().height(), m.preprocessing().width(), ExportPrecision.FP32,
                 new ModelStore(scratch));
         String label = TaskComparison.methodLabel(m);
         headers.add(label + ": linear head");

@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.BackboneInfo;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
@@ -110,16 +111,16 @@ public record ExportSources(Path checkpoint, Path adapter, Path head, Path decod
    * Builds the model at {@code height x width}, verifies its float32 or float16 export and
    * publishes a new version that keeps these parts.
    */
-  public PublishedModel publish(String task, int height, int width, Precision precision, ModelStore store)
+  public PublishedModel publish(String task, int height, int width, ExportPrecision precision, ModelStore store)
       throws IOException, ExportParityException {
     return publish(task, height, width, precision, null, null, store);
   }
 
   /**
-   * As {@link #publish(String, int, int, Precision, ModelStore)}; an int8 export is also checked
+   * As {@link #publish(String, int, int, ExportPrecision, ModelStore)}; an int8 export is also checked
    * on {@code heldOut} against its float32 twin within {@code bounds} (both null for the others).
    */
-  public PublishedModel publish(String task, int height, int width, Precision precision, HeldOutImages heldOut,
+  public PublishedModel publish(String task, int height, int width, ExportPrecision precision, HeldOutImages heldOut,
       QuantizationBounds bounds, ModelStore store) throws IOException, ExportParityException {
     DinoV2Checkpoint weights = DinoV2Checkpoint.load(backbone == null ? checkpoint : backbone);
     // The manifest names the base checkpoint even when a fine-tuned backbone replaces its weights.

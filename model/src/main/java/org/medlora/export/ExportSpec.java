@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.EpochRecord;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.QuantizationBounds;
 import org.medlora.contracts.TrainingRequest;
@@ -39,7 +40,7 @@ public record ExportSpec(
     Map<String, Double> metrics,
     List<EpochRecord> history,
     DatasetInfo dataset,
-    Precision precision,
+    ExportPrecision precision,
     HeldOutImages heldOut,
     QuantizationBounds bounds) {
 
@@ -47,17 +48,17 @@ public record ExportSpec(
     classNames = List.copyOf(classNames);
     metrics = Map.copyOf(metrics);
     history = List.copyOf(history);
-    if ((precision == Precision.INT8) != (heldOut != null && bounds != null)) {
-      throw new IllegalArgumentException(precision == Precision.INT8
+    if ((precision == ExportPrecision.INT8) != (heldOut != null && bounds != null)) {
+      throw new IllegalArgumentException(precision == ExportPrecision.INT8
           ? "an int8 export needs held-out images and bounds to check its answers against float32"
-          : "held-out images and bounds are for int8 exports, not " + precision.manifestName());
+          : "held-out images and bounds are for int8 exports, not " + precision.jsonName());
     }
   }
 
   /** A float export (fp32 or fp16), which needs no held-out images. */
   public ExportSpec(String task, int height, int width, List<String> classNames, String checkpointFile,
       String checkpointSha256, MethodInfo method, TrainingRequest training, Map<String, Double> metrics,
-      List<EpochRecord> history, DatasetInfo dataset, Precision precision) {
+      List<EpochRecord> history, DatasetInfo dataset, ExportPrecision precision) {
     this(task, height, width, classNames, checkpointFile, checkpointSha256, method, training, metrics, history,
         dataset, precision, null, null);
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.medlora.backbone.DinoV2Config;
 import org.medlora.contracts.BackboneInfo;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.PreprocessingSpec;
@@ -36,7 +37,7 @@ public final class ModelPublisher {
             metadata(predictor, spec));
     Verification v = result.verification();
     QuantizationCheck quantization =
-        spec.precision() != Precision.INT8 ? null
+        spec.precision() != ExportPrecision.INT8 ? null
             : QuantizationVerifier.check(result.fp32(), result.model(), predictor.kind(), spec.classNames().size(),
                 spec.height(), spec.width(), spec.heldOut(), spec.bounds());
     DinoV2Config c = predictor.backbone().config();
@@ -56,7 +57,7 @@ public final class ModelPublisher {
             spec.history(),
             spec.dataset(),
             new VerificationInfo(v.maxAbsDiff(), v.tolerance(), v.probeBatch(), v.argmaxMismatches(), quantization),
-            spec.precision().manifestName(),
+            spec.precision().jsonName(),
             result.opset(),
             Versions.software(),
             Instant.now());

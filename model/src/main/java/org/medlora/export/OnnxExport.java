@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.Random;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.onnx.Fp16Conversion;
 import org.medlora.onnx.OnnxGraph;
 
@@ -21,8 +22,8 @@ public final class OnnxExport {
   /**
    * The model bytes and how the verification went. For int8, {@code fp32} is the verified
    * float32 graph it was quantized from, which its task-level check compares it with
-   * ({@link QuantizationCheck}); otherwise {@code fp32} is null. {@code opset} is the model's:
-   * {@link OnnxGraph#ATTENTION_OPSET} for int8, {@link OnnxGraph#OPSET} otherwise.
+   * ({@link QuantizationCheck}); otherwise {@code fp32} is null. {@code opset} is the one the
+   * model imports, as its arithmetic chose it ({@link OnnxGraph.Arithmetic#opset()}).
    */
   public record Result(byte[] model, Verification verification, byte[] fp32, int opset) {}
 
@@ -31,20 +32,19 @@ public final class OnnxExport {
    * batch; int8 is the quantized twin of the float32 graph that passed that check, and still
    * needs its task-level check before it may be published.
    */
-  public static Result export(Predictor predictor, int height, int width, Precision precision, int probeBatch,
+  public static Result export(Predictor predictor, int height, int width, ExportPrecision precision, int probeBatch,
       long seed, Map<String, String> metadata) throws ExportParityException {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray probe = manager.create(probe(probeBatch, height, width, seed), new Shape(probeBatch, 3, height, width));
       Map<String, NDArray> expected = predictor.forward(probe);
-      ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, OnnxGraph.OPSET, metadata);
-      byte[] bytes = (precision == Precision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
+      ModelProto model = emit(predictor, height, width, OnnxGraph.Arithmetic.FP32, metadata);
+      byte[] bytes = (precision == ExportPrecision.FP16 ? Fp16Conversion.convert(model) : model).toByteArray();
       Verification verification = ParityCheck.compare(expected, run(bytes, probe), probeBatch, precision);
-      if (precision != Precision.INT8) {
-        return new Result(bytes, verification, null, OnnxGraph.OPSET);
+      if (precision != ExportPrecision.INT8) {
+        return new Result(bytes, verification, null, opset(model));
       }
-      byte[] int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, OnnxGraph.ATTENTION_OPSET, metadata)
-          .toByteArray();
-      return new Result(int8, verification, bytes, OnnxGraph.ATTENTION_OPSET);
+      ModelProto int8 = emit(predictor, height, width, OnnxGraph.Arithmetic.INT8, metadata);
+      return new Result(int8.toByteArray(), verification, bytes, opset(int8));
     }
   }
 
@@ -58,7 +58,17 @@ public final class OnnxExport {
         .toByteArray();
   }
 
-  /** The graph of {@code predictor}, LoRA merged for the emission only. */
+  /** The graph of {@code predictor} at its arithmetic's own opset. */
+  private static ModelProto emit(Predictor predictor, int height, int width, OnnxGraph.Arithmetic arithmetic,
+      Map<String, String> metadata) {
+    return emit(predictor, height, width, arithmetic, arithmetic.opset(), metadata);
+  }
+
+  private static int opset(ModelProto model) {
+    return (int) model.getOpsetImport(0).getVersion();
+  }
+
+  /** The graph of {@code predictor} at {@code opset}, LoRA merged for the emission only. */
   static ModelProto emit(Predictor predictor, int height, int width, OnnxGraph.Arithmetic arithmetic,
       int opset, Map<String, String> metadata) {
     boolean hasLora = !predictor.backbone().loraAdapters().isEmpty();

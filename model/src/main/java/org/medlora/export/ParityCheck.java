@@ -3,6 +3,7 @@ package org.medlora.export;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Map;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.OnnxNames;
 
 /** Output-by-output comparison of ONNX Runtime results with the DJL forward. */
@@ -11,7 +12,7 @@ final class ParityCheck {
   private ParityCheck() {}
 
   static Verification compare(
-      Map<String, NDArray> expected, Map<String, OrtModel.Tensor> actual, int batch, Precision precision)
+      Map<String, NDArray> expected, Map<String, OrtModel.Tensor> actual, int batch, ExportPrecision precision)
       throws ExportParityException {
     if (!expected.keySet().equals(actual.keySet())) {
       throw new ExportParityException(

@@ -31,14 +31,18 @@ import java.util.Set;
  */
 public final class OnnxGraph {
 
-  /** How the backbone's and decoder's weighted matrix products compute, and at which opset. */
+  /**
+   * How the backbone's and decoder's weighted matrix products compute, and at which opset: the
+   * one place that decides an export's opset.
+   */
   public enum Arithmetic {
-    /** float32 weights and products. */
+    /** float32 weights and products (also the source of fp16 exports), at {@link #OPSET}. */
     FP32(OPSET),
     /**
      * int8 weights with one scale per output channel, activations quantized to uint8 per tensor
      * as they arrive (DynamicQuantizeLinear), products accumulated in int32: the form ONNX
-     * Runtime fuses into its integer kernels on CPU. CPU only, so it takes the fused attention.
+     * Runtime fuses into its integer kernels on CPU. CPU only, so it takes the fused attention
+     * of {@link #ATTENTION_OPSET}.
      */
     INT8(ATTENTION_OPSET);
 
@@ -46,6 +50,11 @@ public final class OnnxGraph {
 
     Arithmetic(int opset) {
       this.opset = opset;
+    }
+
+    /** The opset a graph of this arithmetic is exported at. */
+    public int opset() {
+      return opset;
     }
   }
 

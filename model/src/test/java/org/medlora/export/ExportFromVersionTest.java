@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.MethodInfo;
 import org.medlora.contracts.MethodKind;
@@ -67,7 +68,7 @@ class ExportFromVersionTest {
   }
 
   private PublishedModel exportFromFiles() throws Exception {
-    return new ExportSources(checkpoint, adapter, head, decoder).publish("busi", 224, 224, Precision.FP32, store);
+    return new ExportSources(checkpoint, adapter, head, decoder).publish("busi", 224, 224, ExportPrecision.FP32, store);
   }
 
   @Test
@@ -77,9 +78,9 @@ class ExportFromVersionTest {
         "head.safetensors");
     assertEquals(FixtureLora.adapter(), PeftAdapter.read(v1.directory().resolve("adapter")), "the adapter, in PEFT's format");
 
-    PublishedModel v2 = ExportSources.ofVersion(v1.directory(), checkpoint).publish("busi", 224, 224, Precision.FP32, store);
+    PublishedModel v2 = ExportSources.ofVersion(v1.directory(), checkpoint).publish("busi", 224, 224, ExportPrecision.FP32, store);
     assertEquals(2, v2.version());
-    assertSameOutputs(v1, v2, Precision.FP32.tolerance());
+    assertSameOutputs(v1, v2, ExportPrecision.FP32.tolerance());
     assertEquals(v1.manifest().method(), v2.manifest().method());
     assertEquals(v1.manifest().backbone(), v2.manifest().backbone());
     assertEquals(v1.manifest().artifacts(), v2.manifest().artifacts(), "the very same parts, traceable by digest");
@@ -89,12 +90,12 @@ class ExportFromVersionTest {
   void aVersionExportsAgainAtAnotherSizeAndInFp16() throws Exception {
     PublishedModel v1 = exportFromFiles();
     PublishedModel small = ExportSources.ofVersion(v1.directory(), checkpoint)
-        .publish("busi-small", 112, 168, Precision.FP16, store);
+        .publish("busi-small", 112, 168, ExportPrecision.FP16, store);
     ModelManifest m = small.manifest();
     assertEquals("fp16", m.precision());
     assertEquals(List.of(-1L, 3L, 112L, 168L), m.outputs().get(0).dims());
     assertEquals(CLASSES, m.classNames());
-    assertTrue(m.verification().maxAbsDiff() <= Precision.FP16.tolerance(), m.verification().toString());
+    assertTrue(m.verification().maxAbsDiff() <= ExportPrecision.FP16.tolerance(), m.verification().toString());
   }
 
   @Test
@@ -147,15 +148,15 @@ class ExportFromVersionTest {
       SegmentationHead seg = HeadFiles.readHead(head).segmenter(m, 16, 16);
       ExportSpec spec = new ExportSpec("busi-full", 224, 224, CLASSES, checkpoint.getFileName().toString(),
           DinoV2Checkpoint.fileSha256(checkpoint), MethodInfo.of(MethodKind.FULL), null, Map.of(), List.of(), null,
-          Precision.FP32);
+          ExportPrecision.FP32);
       v1 = ModelPublisher.publish(Predictor.segmenter(tuned, seg, null), spec, store);
     }
     assertKeeps(v1, "backbone.safetensors", "head.safetensors");
     DinoV2Checkpoint kept = DinoV2Checkpoint.load(v1.directory().resolve("backbone.safetensors"));
     assertEquals(DinoV2Checkpoint.load(checkpoint).config(), kept.config(), "heads, eps and offset kept in its metadata");
 
-    PublishedModel v2 = ExportSources.ofVersion(v1.directory(), checkpoint).publish("busi-full", 224, 224, Precision.FP32, store);
-    assertSameOutputs(v1, v2, Precision.FP32.tolerance());
+    PublishedModel v2 = ExportSources.ofVersion(v1.directory(), checkpoint).publish("busi-full", 224, 224, ExportPrecision.FP32, store);
+    assertSameOutputs(v1, v2, ExportPrecision.FP32.tolerance());
     assertEquals(MethodInfo.of(MethodKind.FULL), v2.manifest().method());
     assertEquals(v1.manifest().backbone(), v2.manifest().backbone(), "still names the base checkpoint");
   }

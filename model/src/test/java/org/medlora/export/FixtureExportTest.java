@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.Pooling;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
@@ -57,8 +58,8 @@ class FixtureExportTest {
   }
 
   private Map<String, OrtModel.Tensor> runExport(Predictor p, String inputName) throws Exception {
-    OnnxExport.Result result = OnnxExport.export(p, 224, 224, Precision.FP32, 2, 7, Map.of());
-    assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
+    OnnxExport.Result result = OnnxExport.export(p, 224, 224, ExportPrecision.FP32, 2, 7, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= ExportPrecision.FP32.tolerance(), result.verification().toString());
     FloatTensor x = input(inputName);
     return OnnxExport.run(result.model(), manager.create(x.data(), new Shape(x.shape())));
   }
@@ -105,14 +106,18 @@ class FixtureExportTest {
 
   @Test
   void aSegmenterWithATrainedDecoderExportsAndVerifies() throws Exception {
-    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.FP32, 2, 3, Map.of());
-    assertTrue(result.verification().maxAbsDiff() <= Precision.FP32.tolerance(), result.verification().toString());
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, ExportPrecision.FP32, 2, 3, Map.of());
+    assertTrue(result.verification().maxAbsDiff() <= ExportPrecision.FP32.tolerance(), result.verification().toString());
     assertEquals(0, result.verification().argmaxMismatches());
   }
 
   @Test
   void weightsAreStoredInTheLayoutTheirOperatorsReadAndInt8ProductsAreInteger() throws Exception {
-    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, Precision.INT8, 2, 3, Map.of());
+    OnnxExport.Result result = OnnxExport.export(segmenterWithDecoder(), 224, 224, ExportPrecision.INT8, 2, 3, Map.of());
+    // The fused attention is int8's alone; its float32 twin stays at the opset every server runs.
+    assertEquals(OnnxGraph.ATTENTION_OPSET, result.opset());
+    assertEquals(OnnxGraph.ATTENTION_OPSET, ModelProto.parseFrom(result.model()).getOpsetImport(0).getVersion());
+    assertEquals(OnnxGraph.OPSET, ModelProto.parseFrom(result.fp32()).getOpsetImport(0).getVersion());
     for (byte[] bytes : List.of(result.fp32(), result.model())) {
       GraphProto graph = ModelProto.parseFrom(bytes).getGraph();
       Set<String> constants = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
@@ -179,10 +184,10 @@ class FixtureExportTest {
   @Test
   void anFp16ExportStaysWithinItsStatedBoundOfTheFp32Model() throws Exception {
     DinoV2Backbone adapted = backbone(FixtureLora.adapter());
-    OnnxExport.Result fp16 = OnnxExport.export(Predictor.features(adapted), 224, 224, Precision.FP16, 2, 7, Map.of());
-    OnnxExport.Result fp32 = OnnxExport.export(Predictor.features(adapted), 224, 224, Precision.FP32, 2, 7, Map.of());
+    OnnxExport.Result fp16 = OnnxExport.export(Predictor.features(adapted), 224, 224, ExportPrecision.FP16, 2, 7, Map.of());
+    OnnxExport.Result fp32 = OnnxExport.export(Predictor.features(adapted), 224, 224, ExportPrecision.FP32, 2, 7, Map.of());
     double diff = fp16.verification().maxAbsDiff();
-    assertTrue(diff <= Precision.FP16.tolerance() && diff > Precision.FP32.tolerance(),
+    assertTrue(diff <= ExportPrecision.FP16.tolerance() && diff > ExportPrecision.FP32.tolerance(),
         "fp16 differs by " + diff + ": within its bound, and really fp16");
     assertTrue(fp16.model().length < 0.6 * fp32.model().length, "half-size weights");
     for (OnnxExport.Result r : List.of(fp16, fp32)) {

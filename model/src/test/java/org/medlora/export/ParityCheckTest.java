@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.medlora.contracts.ExportPrecision;
 
 class ParityCheckTest {
 
@@ -20,7 +21,7 @@ class ParityCheckTest {
       NDArray logits = m.create(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new Shape(2, 2));
       float[] off = {0.1f, 0.2f, 0.3005f, 0.4f};
       var e = assertThrows(ExportParityException.class,
-          () -> ParityCheck.compare(Map.of("logits", logits), Map.of("logits", new OrtModel.Tensor(new long[] {2, 2}, off, null)), 2, Precision.FP32));
+          () -> ParityCheck.compare(Map.of("logits", logits), Map.of("logits", new OrtModel.Tensor(new long[] {2, 2}, off, null)), 2, ExportPrecision.FP32));
       assertTrue(e.getMessage().startsWith("logits: the export differs from the model by 5.0"), e.getMessage());
       assertTrue(e.getMessage().contains("flat index 2"), e.getMessage());
     }
@@ -37,10 +38,10 @@ class ParityCheckTest {
       Map<String, OrtModel.Tensor> tie = new LinkedHashMap<>();
       tie.put("logits", new OrtModel.Tensor(new long[] {1, 2, 1, 2}, logits.toFloatArray(), null));
       tie.put("mask", new OrtModel.Tensor(new long[] {1, 1, 2}, null, new byte[] {0, 1}));
-      assertEquals(0, ParityCheck.compare(expected, tie, 1, Precision.FP32).argmaxMismatches(), "a flipped near-tie is fine");
+      assertEquals(0, ParityCheck.compare(expected, tie, 1, ExportPrecision.FP32).argmaxMismatches(), "a flipped near-tie is fine");
 
       tie.put("mask", new OrtModel.Tensor(new long[] {1, 1, 2}, null, new byte[] {1, 0}));
-      var e = assertThrows(ExportParityException.class, () -> ParityCheck.compare(expected, tie, 1, Precision.FP32));
+      var e = assertThrows(ExportParityException.class, () -> ParityCheck.compare(expected, tie, 1, ExportPrecision.FP32));
       assertTrue(e.getMessage().contains("1 pixel(s)"), e.getMessage());
     }
   }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medlora.backbone.DinoV2Backbone;
 import org.medlora.backbone.DinoV2Checkpoint;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.OnnxNames;
 import org.medlora.contracts.Pooling;
@@ -115,7 +116,7 @@ class QuantizationVerifierTest {
 
   @Test
   void anInt8SegmenterKeepsTheFp32MasksAndTheCheckSaysBy() throws Exception {
-    OnnxExport.Result export = OnnxExport.export(segmenter(), SIZE, SIZE, Precision.INT8, 2, 1, Map.of());
+    OnnxExport.Result export = OnnxExport.export(segmenter(), SIZE, SIZE, ExportPrecision.INT8, 2, 1, Map.of());
     QuantizationCheck check = QuantizationVerifier.check(export.fp32(), export.model(), ModelKind.SEGMENTATION, 3,
         SIZE, SIZE, labelledBy(export.fp32(), ModelKind.SEGMENTATION, 6), QuantizationBounds.DEFAULT);
     assertEquals(6, check.images());
@@ -129,7 +130,7 @@ class QuantizationVerifierTest {
 
   @Test
   void anInt8ClassifierAgreesOnTopOneAndKeepsAccuracyAndF1() throws Exception {
-    OnnxExport.Result export = OnnxExport.export(classifier(3), SIZE, SIZE, Precision.INT8, 2, 1, Map.of());
+    OnnxExport.Result export = OnnxExport.export(classifier(3), SIZE, SIZE, ExportPrecision.INT8, 2, 1, Map.of());
     QuantizationCheck check = QuantizationVerifier.check(export.fp32(), export.model(), ModelKind.CLASSIFICATION, 3,
         SIZE, SIZE, labelledBy(export.fp32(), ModelKind.CLASSIFICATION, 8), QuantizationBounds.DEFAULT);
     assertNull(check.diceVsFp32());
@@ -140,8 +141,8 @@ class QuantizationVerifierTest {
   @Test
   void aModelThatAnswersDifferentlyIsRefusedWithItsFigures() throws Exception {
     // Another classifier's graph stands in for a broken quantization: other weights, other answers.
-    byte[] fp32 = OnnxExport.export(classifier(3), SIZE, SIZE, Precision.FP32, 2, 1, Map.of()).model();
-    byte[] other = OnnxExport.export(classifier(4), SIZE, SIZE, Precision.FP32, 2, 1, Map.of()).model();
+    byte[] fp32 = OnnxExport.export(classifier(3), SIZE, SIZE, ExportPrecision.FP32, 2, 1, Map.of()).model();
+    byte[] other = OnnxExport.export(classifier(4), SIZE, SIZE, ExportPrecision.FP32, 2, 1, Map.of()).model();
     ExportParityException e = assertThrows(ExportParityException.Int8Refused.class,
         () -> QuantizationVerifier.check(fp32, other, ModelKind.CLASSIFICATION, 3, SIZE, SIZE,
             labelledBy(fp32, ModelKind.CLASSIFICATION, 8), QuantizationBounds.DEFAULT));

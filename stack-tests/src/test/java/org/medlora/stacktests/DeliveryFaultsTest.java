@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.medlora.contracts.JobEvent;
 import org.medlora.contracts.Topics;
+import org.medlora.kafkanode.KafkaNode;
 import org.medlora.stacktests.StackFiles.Answer;
 
 /**
@@ -249,7 +250,7 @@ class DeliveryFaultsTest {
           "-Dmedlora.worker.dataset-root=" + files.datasets,
           "-Dmedlora.worker.checkpoint-root=" + files.checkpoints,
           "-Dkafka.bootstrap.servers=" + up.bootstrap(),
-          "-Dquarkus.http.port=" + UpProcess.freePort(),
+          "-Dquarkus.http.port=" + KafkaNode.freePort(),
           "-jar", Cli.home().resolve("trainer-worker/target/quarkus-app/quarkus-run.jar").toString())
           .redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().put("MEDLORA_WORKER_INSTANCE_ID", "second-worker");

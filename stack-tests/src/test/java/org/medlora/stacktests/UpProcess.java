@@ -3,14 +3,13 @@ package org.medlora.stacktests;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.medlora.kafkanode.KafkaNode;
 
 /**
  * {@code bin/medlora up} as a user runs it: the built command line in a process of its own, which
@@ -39,11 +38,11 @@ final class UpProcess implements AutoCloseable {
    */
   static UpProcess start(Path store, Path datasets, Path checkpoints, String apiKey, Duration timeout,
       Map<String, String> environment) throws IOException, InterruptedException {
-    int port = freePort();
-    int workerPort = freePort();
-    int kafkaPort = freePort();
-    while (kafkaPort + 1 == port || kafkaPort + 1 == workerPort || isTaken(kafkaPort + 1)) {
-      kafkaPort = freePort(); // the controller takes the next port
+    int port = KafkaNode.freePort();
+    int workerPort = KafkaNode.freePort();
+    int kafkaPort = KafkaNode.freePortPair(); // the controller takes the next port
+    while (kafkaPort + 1 == port || kafkaPort + 1 == workerPort) {
+      kafkaPort = KafkaNode.freePortPair();
     }
     Path output = store.resolveSibling("up-" + System.currentTimeMillis() + ".out"); // one per run
     List<String> command = Cli.command(
@@ -113,19 +112,5 @@ final class UpProcess implements AutoCloseable {
   public void close() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static boolean isTaken(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
   }
 }

@@ -40,6 +40,7 @@ import org.medlora.contracts.ArtifactInfo;
 import org.medlora.contracts.ManifestCodec;
 import org.medlora.contracts.ManifestDraft;
 import org.medlora.contracts.ModelManifest;
+import org.medlora.contracts.TrainingRequest;
 
 /**
  * A directory of published models in Triton's model-repository layout:
@@ -67,7 +68,8 @@ import org.medlora.contracts.ModelManifest;
  * <p>A store made with {@link #oncePerRequest} is the arbiter between workers that may train the
  * same request twice (a rebalance, a redelivery): it publishes at most one version per training
  * request id, across tasks and processes, and counts each request's attempts. What it keeps for
- * that lies in {@code <root>/.requests/}, which is no task (task names have no dot).
+ * that lies in {@code <root>/.requests/}, which is no task (task names have no dot). There every
+ * store also records where a training request's version lies when it publishes one.
  */
 public final class ModelStore {
 
@@ -95,8 +97,8 @@ public final class ModelStore {
 
   private final Path root;
   private final RenameHook renameHook;
-  /** Null unless this store publishes once per request. */
   private final RequestRecords requests;
+  private final boolean oncePerRequest;
 
   /** A store at {@code root}, which is created by the first {@code publish}. */
   public ModelStore(Path root) {
@@ -106,7 +108,8 @@ public final class ModelStore {
   ModelStore(Path root, RenameHook renameHook, boolean oncePerRequest) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     this.renameHook = Objects.requireNonNull(renameHook, "renameHook");
-    this.requests = oncePerRequest ? new RequestRecords(this.root) : null;
+    this.requests = new RequestRecords(this.root);
+    this.oncePerRequest = oncePerRequest;
   }
 
   /**
@@ -122,26 +125,78 @@ public final class ModelStore {
 
   /**
    * The manifest of the version that training request {@code requestId} produced, of whichever
-   * task, if any. Reads manifests only (no model is hashed), so it stays cheap however large the
-   * models are. The store is the record: no other database can drift from it. A version whose
-   * manifest is damaged is passed over: it cannot be trusted to name its request, nothing can
-   * serve it, and one bad version must not stop every request of every task.
+   * task, if any. Reads the request's record of where its version lies and that version's
+   * manifest (no model is hashed), so its cost does not grow with the store. The manifest stays
+   * the authority: a record is believed only as far as the manifest it points at names the
+   * request. A version whose manifest is damaged is passed over: it cannot be trusted to name its
+   * request, and nothing can serve it.
+   *
+   * <p>The first look-up in a store whose versions predate the records reads every manifest once
+   * and records the versions found; a record left without its version number (the publisher died
+   * after the rename) is completed by reading that task's manifests.
    */
   public Optional<ModelManifest> publishedFor(String requestId) throws IOException {
+    try {
+      TrainingRequest.checkRequestId(requestId);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // no manifest names such an id: its request was refused
+    }
+    if (!requests.allRecorded()) {
+      recordEveryVersion();
+    }
+    Optional<RequestRecords.Published> where = requests.published(requestId);
+    if (where.isEmpty()) {
+      return Optional.empty();
+    }
+    RequestRecords.Published p = where.get();
+    if (p.version() > 0) {
+      return readableManifest(p.task(), p.version()).filter(m -> names(m, requestId));
+    }
+    Optional<ModelManifest> found = find(requestId, p.task() == null ? tasks() : Set.of(p.task()));
+    if (found.isPresent()) {
+      requests.record(requestId, found.get().task(), found.get().version());
+    }
+    return found;
+  }
+
+  /** Records the version of every request that has none recorded: for versions from before the records. */
+  private void recordEveryVersion() throws IOException {
     for (String task : tasks()) {
       for (int version : versions(task)) {
-        ModelManifest manifest;
-        try {
-          manifest = manifest(task, version);
-        } catch (CorruptModelException e) {
-          continue;
+        Optional<ModelManifest> m = readableManifest(task, version);
+        if (m.isPresent() && m.get().training() != null
+            && requests.published(m.get().training().requestId()).isEmpty()) {
+          requests.record(m.get().training().requestId(), task, version);
         }
-        if (manifest.training() != null && requestId.equals(manifest.training().requestId())) {
-          return Optional.of(manifest);
+      }
+    }
+    requests.markAllRecorded();
+  }
+
+  /** The first version among {@code tasks} whose manifest names {@code requestId}. */
+  private Optional<ModelManifest> find(String requestId, Set<String> tasks) throws IOException {
+    for (String task : tasks) {
+      for (int version : versions(task)) {
+        Optional<ModelManifest> m = readableManifest(task, version).filter(x -> names(x, requestId));
+        if (m.isPresent()) {
+          return m;
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** The version's manifest; empty if it is damaged or the version is gone. */
+  private Optional<ModelManifest> readableManifest(String task, int version) throws IOException {
+    try {
+      return Optional.of(manifest(task, version));
+    } catch (CorruptModelException | NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean names(ModelManifest m, String requestId) {
+    return m.training() != null && requestId.equals(m.training().requestId());
   }
 
   /**
@@ -151,7 +206,7 @@ public final class ModelStore {
    * @throws IllegalStateException unless this store was made with {@link #oncePerRequest}
    */
   public int nextAttempt(String requestId) throws IOException {
-    if (requests == null) {
+    if (!oncePerRequest) {
       throw new IllegalStateException("only a store made with ModelStore.oncePerRequest counts attempts");
     }
     return requests.nextAttempt(requestId);
@@ -329,17 +384,22 @@ public final class ModelStore {
       String sha = writeVerified(temp.resolve(MODEL_FILE), source);
       List<ArtifactInfo> written = writeArtifacts(temp, kept);
       PublishedModel published;
-      if (requests != null && draft.training() != null) {
-        String requestId = draft.training().requestId();
+      String requestId = draft.training() == null ? null : draft.training().requestId();
+      if (requestId == null) {
+        published = renameIntoPlace(task, taskDir, temp, draft, sha, written);
+      } else if (oncePerRequest) {
         published = requests.locked(requestId, () -> {
           Optional<ModelManifest> earlier = publishedFor(requestId);
           if (earlier.isPresent()) {
             throw new RequestAlreadyPublishedException(earlier.get());
           }
-          return renameIntoPlace(task, taskDir, temp, draft, sha, written);
+          return renameAndRecord(requestId, task, taskDir, temp, draft, sha, written);
         });
-      } else {
+      } else if (publishedFor(requestId).isPresent()) {
+        // A plain store publishes every call; the record keeps naming the request's first version.
         published = renameIntoPlace(task, taskDir, temp, draft, sha, written);
+      } else {
+        published = renameAndRecord(requestId, task, taskDir, temp, draft, sha, written);
       }
       renamed = true;
       return published;
@@ -348,6 +408,21 @@ public final class ModelStore {
         deleteQuietly(temp);
       }
     }
+  }
+
+  /**
+   * Renames the first version of {@code requestId} into place and records where it lies. The
+   * task is recorded first: should this process die after the rename, look-ups search that task.
+   * A record another publisher completed meanwhile (a plain store's race) is left naming theirs.
+   */
+  private PublishedModel renameAndRecord(String requestId, String task, Path taskDir, Path temp, ManifestDraft draft,
+      String sha, List<ArtifactInfo> written) throws IOException {
+    requests.record(requestId, task, 0);
+    PublishedModel published = renameIntoPlace(task, taskDir, temp, draft, sha, written);
+    if (requests.published(requestId).equals(Optional.of(new RequestRecords.Published(task, 0)))) {
+      requests.record(requestId, task, published.version());
+    }
+    return published;
   }
 
   /** Gives the finished temporary directory the next free version number, then updates the config. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,14 +50,65 @@ class OncePerRequestTest {
   }
 
   @Test
-  void aDamagedManifestElsewhereInTheStoreStopsNoRequest() throws IOException {
+  void aLookUpReadsNoOtherTasksManifestWhetherItNamesTheRequestTooOrIsDamaged() throws IOException {
     ModelStore store = ModelStore.oncePerRequest(root);
     PublishedModel first = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    // A plain store publishes every call, so hearts/1 names the request too; "hearts" sorts
+    // before "lungs", so a look-up that read the store's manifests in order would answer with it.
     new ModelStore(root).publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts"));
-    Files.writeString(root.resolve("hearts/1/manifest.json"), "{ truncated");
+    assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
 
+    Files.writeString(root.resolve("hearts/1/manifest.json"), "{ truncated");
     assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
     assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
+  }
+
+  @Test
+  void versionsPublishedBeforeTheStoreKeptRecordsAreFoundAndRecordedOnce() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    PublishedModel lungs = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    new ModelStore(root).publish("aorta", Fixtures.model(4), Fixtures.segmentation("aorta"));
+    Files.writeString(root.resolve("aorta/1/manifest.json"), "{ truncated"); // passed over, as before
+    deleteTree(root.resolve(RequestRecords.DIRECTORY)); // as a store from before the records
+
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"));
+    assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
+    new ModelStore(root).publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts"));
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"), "recorded: hearts/1 is not read");
+    assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("kidneys", Fixtures.model(3), Fixtures.segmentation("kidneys")));
+  }
+
+  @Test
+  void aPublisherThatDiedAfterTheRenameLeftAVersionThatIsStillFound() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    PublishedModel lungs = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    // What the record says between the rename and the recording of the version's number.
+    Files.writeString(root.resolve(RequestRecords.DIRECTORY).resolve("lungs-001.published"), "lungs");
+
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"));
+    assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("lungs", Fixtures.model(2), Fixtures.segmentation("lungs")));
+    assertEquals(List.of(1), store.versions("lungs"));
+  }
+
+  @Test
+  void aDamagedRecordIsPassedOverAndTheVersionFoundInTheManifests() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    PublishedModel lungs = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    Files.write(root.resolve(RequestRecords.DIRECTORY).resolve("lungs-001.published"), new byte[] {(byte) 0xff, 1, 2});
+
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"));
+    assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts")));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test

@@ -16,13 +16,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.Pooling;
 import org.medlora.contracts.QuantizationBounds;
 import org.medlora.data.DatasetReader;
 import org.medlora.export.ExportSources;
 import org.medlora.export.HeldOutImages;
-import org.medlora.export.Precision;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.HeadFiles;
 import org.medlora.heads.SegmentationHead;
@@ -93,10 +93,10 @@ public final class TestModels {
     ModelStore models = new ModelStore(store);
     for (var task : List.of(Map.entry(SEGMENTER, segHead), Map.entry(CLASSIFIER, clsHead))) {
       new ExportSources(checkpoint, null, task.getValue(), null)
-          .publish(task.getKey(), 224, 224, Precision.FP32, models);
+          .publish(task.getKey(), 224, 224, ExportPrecision.FP32, models);
     }
     new ExportSources(checkpoint, null, segHead, null)
-        .publish(SEGMENTER_INT8, 224, 224, Precision.INT8, heldOutUltrasounds(out), QuantizationBounds.DEFAULT, models);
+        .publish(SEGMENTER_INT8, 224, 224, ExportPrecision.INT8, heldOutUltrasounds(out), QuantizationBounds.DEFAULT, models);
     Files.writeString(done, inputs + "\n");
   }
 

@@ -20,6 +20,7 @@ import org.medlora.backbone.DinoV2Checkpoint;
 import org.medlora.contracts.DatasetInfo;
 import org.medlora.contracts.DecoderSpec;
 import org.medlora.contracts.EpochRecord;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.MethodKind;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.PreprocessingSpec;
@@ -33,7 +34,6 @@ import org.medlora.data.Split;
 import org.medlora.export.ExportParityException;
 import org.medlora.export.ExportSpec;
 import org.medlora.export.ModelPublisher;
-import org.medlora.export.Precision;
 import org.medlora.export.Predictor;
 import org.medlora.heads.ClassificationHead;
 import org.medlora.heads.SegmentationHead;
@@ -186,8 +186,8 @@ public final class TrainingRun {
           kind == ModelKind.CLASSIFICATION
               ? Predictor.classifier(backbone, (ClassificationHead) head)
               : Predictor.segmenter(backbone, (SegmentationHead) head, decoder);
-      Precision precision = Precision.of(request.export().precision());
-      boolean int8 = precision == Precision.INT8;
+      ExportPrecision precision = request.export().precision();
+      boolean int8 = precision == ExportPrecision.INT8;
       ExportSpec spec = new ExportSpec(request.task(), size, size, classes,
           checkpointFile.getFileName().toString(), checkpoint.sha256(), request.method().toMethodInfo(),
           request, all, history,

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medlora.contracts.ExportPrecision;
 import org.medlora.contracts.QuantizationBounds;
 import org.medlora.contracts.QuantizationCheck;
 import org.medlora.export.ConfusionMatrix;
@@ -45,7 +46,6 @@ import org.medlora.data.Sample;
 import org.medlora.data.Split;
 import org.medlora.export.ExportSources;
 import org.medlora.export.OrtModel;
-import org.medlora.export.Precision;
 import org.medlora.lora.LoraConfig;
 import org.medlora.lora.PeftAdapter;
 import org.medlora.safetensors.SafetensorsFile;
@@ -229,9 +229,9 @@ class TrainingRunTest {
     // Re-applied to the base checkpoint and exported from the version folder: the same model.
     Path checkpoint = ReferenceFixture.file("weights_meta.safetensors");
     PublishedModel again = ExportSources.ofVersion(trained.directory(), checkpoint)
-        .publish("busi-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+        .publish("busi-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, ExportPrecision.FP32,
             new ModelStore(dir.resolve("store")));
-    assertSameOutputs(trained, again, Precision.FP32.tolerance());
+    assertSameOutputs(trained, again, ExportPrecision.FP32.tolerance());
     assertEquals(manifest.method(), again.manifest().method());
     assertEquals(trained.manifest().artifacts(), again.manifest().artifacts(), "the very same parts");
   }
@@ -257,9 +257,9 @@ class TrainingRunTest {
     assertKeeps(first.published(), "backbone.safetensors", "head.safetensors");
     PublishedModel again = ExportSources.ofVersion(first.published().directory(),
             ReferenceFixture.file("weights_meta.safetensors"))
-        .publish("lungs-full-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, Precision.FP32,
+        .publish("lungs-full-again", SyntheticTasks.IMAGE_SIZE, SyntheticTasks.IMAGE_SIZE, ExportPrecision.FP32,
             new ModelStore(dir.resolve("store-a")));
-    assertSameOutputs(first.published(), again, Precision.FP32.tolerance());
+    assertSameOutputs(first.published(), again, ExportPrecision.FP32.tolerance());
   }
 
   @Test
