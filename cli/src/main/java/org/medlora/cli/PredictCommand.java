@@ -93,15 +93,10 @@ final class PredictCommand implements Callable<Integer> {
     String stem = out.getFileName().toString().replaceFirst("\\.safetensors$", "");
     for (int b = 0; b < batch; b++) {
       byte[] labels = java.util.Arrays.copyOfRange(mask.bytes(), b * plane, (b + 1) * plane);
-      int h = pre.height();
-      int w = pre.width();
-      if (image != null) {
-        labels = LabelMasks.resizeNearest(labels, h, w, image.height(), image.width());
-        h = image.height();
-        w = image.width();
-      }
+      int h = image != null ? image.height() : pre.height();
+      int w = image != null ? image.width() : pre.width();
       Path png = out.resolveSibling(stem + (batch > 1 ? ".mask" + b : ".mask") + ".png");
-      Files.write(png, LabelMasks.toPng(labels, h, w));
+      Files.write(png, LabelMasks.toPng(labels, pre.height(), pre.width(), h, w));
       System.out.println("wrote " + png + " (" + w + "x" + h + ", pixel value = class index)");
     }
   }

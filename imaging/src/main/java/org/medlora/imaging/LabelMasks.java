@@ -23,22 +23,16 @@ public final class LabelMasks {
    * be blended. Source pixel for d is floor(d * in / out), as PyTorch's nearest mode.
    */
   public static byte[] resizeNearest(byte[] mask, int h, int w, int height, int width) {
-    if (mask.length != h * w) {
-      throw new IllegalArgumentException("mask has " + mask.length + " pixels, not " + h + "x" + w);
-    }
-    int[] sx = new int[width]; // the same source column for every row: computed once
-    for (int x = 0; x < width; x++) {
-      sx[x] = (int) ((long) x * w / width);
-    }
+    checkMask(mask, h, w);
+    int[] sx = nearestSources(w, width); // the same source column for every row
     byte[] out = new byte[height * width];
     for (int y = 0; y < height; y++) {
       int row = y * width;
-      int sy = (int) ((long) y * h / height);
-      if (y > 0 && sy == (int) ((long) (y - 1) * h / height)) {
+      if (y > 0 && nearestSource(y, h, height) == nearestSource(y - 1, h, height)) {
         System.arraycopy(out, row - width, out, row, width); // upsampling repeats source rows
         continue;
       }
-      int from = sy * w;
+      int from = nearestSource(y, h, height) * w;
       for (int x = 0; x < width; x++) {
         out[row + x] = mask[from + sx[x]];
       }
@@ -46,41 +40,59 @@ public final class LabelMasks {
     return out;
   }
 
-  /**
-   * An 8-bit grayscale PNG whose pixel values are the class indices. Written here rather than by
-   * the JDK's PNG writer, which tries all five row filters on every row: a label mask needs
-   * only the "Up" filter, which turns every row equal to the one above (most rows of an
-   * upsampled mask) into zeros, and the fastest deflate level. It sits on every segmentation
-   * request's path (its "render" stage in benchmarks/SERVING.md).
-   */
+  /** An 8-bit grayscale PNG of a (height, width) mask: {@link #toPng(byte[], int, int, int, int)} at its own size. */
   public static byte[] toPng(byte[] mask, int height, int width) {
+    return toPng(mask, height, width, height, width);
+  }
+
+  /**
+   * An 8-bit grayscale PNG whose pixel values are the class indices of the (h, w) mask resized
+   * to (height, width) as {@link #resizeNearest} resizes it, written row by row: the resized
+   * mask is never held whole, nor are the filtered rows (megabytes for a radiograph).
+   *
+   * <p>Written here rather than by the JDK's PNG writer, which tries all five row filters on
+   * every row: a label mask needs only the "Up" filter, which turns every row equal to the one
+   * above (most rows of an upsampled mask) into zeros, and the fastest deflate level. It sits on
+   * every segmentation request's path (its "render" stage in benchmarks/SERVING.md).
+   */
+  public static byte[] toPng(byte[] mask, int h, int w, int height, int width) {
+    checkMask(mask, h, w);
     if (height < 1 || width < 1) {
       throw new IllegalArgumentException("a PNG has at least 1x1 pixels, not " + height + "x" + width);
     }
-    if (mask.length != height * width) {
-      throw new IllegalArgumentException("mask has " + mask.length + " pixels, not " + height + "x" + width);
-    }
+    int[] sx = nearestSources(w, width);
+    byte[] above = new byte[width]; // the row above the first is zeros
+    byte[] row = new byte[width];
     // Each scanline is a filter-type byte and the row's differences from the row above.
-    byte[] scanlines = new byte[height * (width + 1)];
-    scanlines[0] = PNG_FILTER_UP;
-    System.arraycopy(mask, 0, scanlines, 1, width); // the row above the first is zeros
-    for (int y = 1; y < height; y++) {
-      int to = y * (width + 1);
-      scanlines[to] = PNG_FILTER_UP;
-      int row = y * width;
-      if (Arrays.equals(mask, row - width, row, mask, row, row + width)) {
-        continue; // a repeated row differs by zeros, which the new array already holds
-      }
-      for (int x = 0; x < width; x++) {
-        scanlines[to + 1 + x] = (byte) (mask[row + x] - mask[row - width + x]);
-      }
-    }
+    byte[] scanline = new byte[width + 1];
+    byte[] unchanged = new byte[width + 1];
+    scanline[0] = PNG_FILTER_UP;
+    unchanged[0] = PNG_FILTER_UP;
     Deflater deflater = new Deflater(Deflater.BEST_SPEED); // zlib format, as PNG requires
-    ByteArrayOutputStream idat = new ByteArrayOutputStream(scanlines.length / 64 + 64);
+    ByteArrayOutputStream idat = new ByteArrayOutputStream(height * width / 64 + 64);
+    byte[] buffer = new byte[64 * 1024];
     try {
-      deflater.setInput(scanlines);
+      for (int y = 0; y < height; y++) {
+        int from = nearestSource(y, h, height) * w;
+        for (int x = 0; x < width; x++) {
+          row[x] = mask[from + sx[x]];
+        }
+        if (y > 0 && Arrays.equals(row, above)) {
+          deflater.setInput(unchanged);
+        } else {
+          for (int x = 0; x < width; x++) {
+            scanline[1 + x] = (byte) (row[x] - above[x]);
+          }
+          deflater.setInput(scanline);
+        }
+        while (!deflater.needsInput()) {
+          idat.write(buffer, 0, deflater.deflate(buffer));
+        }
+        byte[] t = above;
+        above = row;
+        row = t;
+      }
       deflater.finish();
-      byte[] buffer = new byte[64 * 1024];
       while (!deflater.finished()) {
         idat.write(buffer, 0, deflater.deflate(buffer));
       }
@@ -99,6 +111,25 @@ public final class LabelMasks {
     chunk(png, "IDAT", idat.toByteArray());
     chunk(png, "IEND", new byte[0]);
     return png.toByteArray();
+  }
+
+  private static void checkMask(byte[] mask, int h, int w) {
+    if (h < 1 || w < 1 || mask.length != h * w) {
+      throw new IllegalArgumentException("mask has " + mask.length + " pixels, not " + h + "x" + w);
+    }
+  }
+
+  /** Nearest source index of each of {@code out} positions along an axis of {@code in}. */
+  private static int[] nearestSources(int in, int out) {
+    int[] source = new int[out];
+    for (int d = 0; d < out; d++) {
+      source[d] = nearestSource(d, in, out);
+    }
+    return source;
+  }
+
+  private static int nearestSource(int d, int in, int out) {
+    return (int) ((long) d * in / out);
   }
 
   /** One PNG chunk: length, type, data and the CRC-32 of type and data. */

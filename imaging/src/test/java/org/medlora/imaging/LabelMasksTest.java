@@ -62,6 +62,24 @@ class LabelMasksTest {
   }
 
   @Test
+  void aMaskWrittenAtAnotherSizeIsTheNearestResizeOfIt() throws Exception {
+    // Rows repeat when upsampling and are skipped when downsampling; random classes in between.
+    Random random = new Random(11);
+    byte[] mask = new byte[13 * 7];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = (byte) random.nextInt(4);
+    }
+    for (int[] size : new int[][] {{40, 23}, {5, 3}, {13, 7}, {1, 1}}) {
+      byte[] png = LabelMasks.toPng(mask, 13, 7, size[0], size[1]);
+      BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
+      assertEquals(size[1], read.getWidth());
+      assertEquals(size[0], read.getHeight());
+      assertArrayEquals(LabelMasks.resizeNearest(mask, 13, 7, size[0], size[1]),
+          ((DataBufferByte) read.getRaster().getDataBuffer()).getData(), size[0] + "x" + size[1]);
+    }
+  }
+
+  @Test
   void everyChunkCarriesTheCrcOfItsTypeAndData() {
     // The JDK's reader skips CRCs; libpng, browsers and Pillow refuse a PNG whose CRCs are wrong.
     byte[] png = LabelMasks.toPng(new byte[] {0, 1, 1, 0, 2, 2}, 2, 3);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.time.ZonedDateTime;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -271,16 +272,19 @@ public class ModelsResource {
     int h = p.image().height();
     int w = p.image().width();
     var r = p.result();
-    byte[] mask = LabelMasks.resizeNearest(r.mask(), r.maskHeight(), r.maskWidth(), h, w);
+    // Every answer but the PNG, which resizes row by row as it writes, needs the whole mask.
+    Supplier<byte[]> mask =
+        () -> LabelMasks.resizeNearest(r.mask(), r.maskHeight(), r.maskWidth(), h, w);
     Response.ResponseBuilder out = switch (f) {
-      case "png" -> Response.ok(LabelMasks.toPng(mask, h, w), IMAGE_PNG);
-      case "overlay" -> Response.ok(MaskRendering.overlayPng(p.image(), mask), IMAGE_PNG);
+      case "png" -> Response.ok(
+          LabelMasks.toPng(r.mask(), r.maskHeight(), r.maskWidth(), h, w), IMAGE_PNG);
+      case "overlay" -> Response.ok(MaskRendering.overlayPng(p.image(), mask.get()), IMAGE_PNG);
       case "dicom" -> Response.ok(SegmentationWriter.write(body.dicom().orElseThrow().dataset(),
-          body.request().frame(), mask, h, w, p.manifest(), ZonedDateTime.now()),
+          body.request().frame(), mask.get(), h, w, p.manifest(), ZonedDateTime.now()),
           APPLICATION_DICOM);
       default -> {
         List<SegmentClass> classes = new ArrayList<>();
-        for (MaskRendering.ClassArea a : MaskRendering.areas(mask, h, w, p.manifest().classNames())) {
+        for (MaskRendering.ClassArea a : MaskRendering.areas(mask.get(), h, w, p.manifest().classNames())) {
           classes.add(new SegmentClass(a.index(), a.name(), a.pixels(), a.fraction(), a.bbox(),
               ClassColours.hex(a.index())));
         }
