@@ -1,5 +1,7 @@
 package org.medlora.imaging;
 
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.medlora.contracts.PreprocessingSpec;
 
@@ -24,17 +26,34 @@ public final class Preprocessor {
    * i.e. one image of an NCHW batch. Gray images are replicated to all three channels.
    */
   public static float[] toModelInput(DecodedImage image, PreprocessingSpec spec) {
+    float[] out = new float[MODEL_CHANNELS * spec.height() * spec.width()];
+    toModelInput(image, spec, FloatBuffer.wrap(out));
+    return out;
+  }
+
+  /**
+   * Writes the model input of {@link #toModelInput(DecodedImage, PreprocessingSpec)} into
+   * {@code into} at its position, which it advances by {@code 3 * height * width}: straight into
+   * a session's batch buffer, with no array of the whole input in between.
+   *
+   * @throws java.nio.BufferOverflowException if fewer floats remain in {@code into}
+   */
+  public static void toModelInput(DecodedImage image, PreprocessingSpec spec, FloatBuffer into) {
     int h = spec.height();
     int w = spec.width();
     int plane = h * w;
-    float[] out = new float[MODEL_CHANNELS * plane];
+    if (into.remaining() < MODEL_CHANNELS * plane) {
+      throw new BufferOverflowException();
+    }
+    int base = into.position();
     float[] mean = toArray(spec.mean());
     float[] std = toArray(spec.std());
     // Resizing is per channel, so resizing gray once and replicating afterwards equals
     // replicating first (what the reference does) at a third of the cost. Each resized row is
-    // normalized while it is in cache, with no resized copy of the image in between.
+    // normalized while it is in cache.
     int[][] targets = image.channels() == 1 ? new int[][] {{0, 1, 2}} : new int[][] {{0}, {1}, {2}};
     float[] scaled = new float[w];
+    float[] normalized = new float[w];
     resizeRows(image, h, w, (channel, y, row) -> {
       for (int x = 0; x < w; x++) {
         scaled[x] = row[x] / 255f;
@@ -42,14 +61,14 @@ public final class Preprocessor {
       for (int c : targets[channel]) {
         float m = mean[c];
         float s = std[c];
-        int dst = c * plane + y * w;
         for (int x = 0; x < w; x++) {
           // Same float32 operation order as the PyTorch reference: x / 255, then (x - m) / s.
-          out[dst + x] = (scaled[x] - m) / s;
+          normalized[x] = (scaled[x] - m) / s;
         }
+        into.put(base + c * plane + y * w, normalized, 0, w);
       }
     });
-    return out;
+    into.position(base + MODEL_CHANNELS * plane);
   }
 
   /**

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.imaging.DecodedImage;
-import org.medlora.imaging.Preprocessor;
 import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.service.imaging.ImageInput;
 import org.medlora.service.metrics.RequestStage;
@@ -23,8 +22,8 @@ import org.medlora.service.models.ModelRegistry;
 import org.medlora.service.models.UnknownModelException;
 
 /**
- * One request from image bytes to model output: pick the version, decode and preprocess with
- * the shared imaging code, wait for the batch, record the latency.
+ * One request from image bytes to model output: pick the version, decode with the shared imaging
+ * code, wait for the batch (which preprocesses the image into its input), record the latency.
  */
 @ApplicationScoped
 public class Inference {
@@ -56,12 +55,8 @@ public class Inference {
       }
       long decodeStart = System.nanoTime();
       DecodedImage image = images.decode(body);
-      long preprocessStart = System.nanoTime();
-      float[] pixels = Preprocessor.toModelInput(image, model.manifest().preprocessing());
-      long submitted = System.nanoTime();
-      RequestStage.DECODE.timer(meters, taskTag).record(preprocessStart - decodeStart, TimeUnit.NANOSECONDS);
-      RequestStage.PREPROCESS.timer(meters, taskTag).record(submitted - preprocessStart, TimeUnit.NANOSECONDS);
-      InferenceResult result = await(model, pixels);
+      RequestStage.DECODE.timer(meters, taskTag).record(System.nanoTime() - decodeStart, TimeUnit.NANOSECONDS);
+      InferenceResult result = await(model, image);
       outcome = "ok";
       return new Prediction(model.task(), model.version(), model.manifest(), image, result);
     } finally {
@@ -76,9 +71,9 @@ public class Inference {
     }
   }
 
-  private static InferenceResult await(LoadedModel model, float[] pixels) {
+  private static InferenceResult await(LoadedModel model, DecodedImage image) {
     try {
-      return model.submit(pixels).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return model.submit(image).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new ModelNotReadyException(model + " did not answer within " + TIMEOUT_SECONDS
           + " s; the service is overloaded");

@@ -43,9 +43,8 @@ public final class Batcher<I, O> implements AutoCloseable {
      * A batch ran.
      *
      * @param waitNanos how long each of its requests waited in the queue before the run began
-     * @param runNanos how long the runner took
      */
-    void ran(long[] waitNanos, long runNanos);
+    void ran(long[] waitNanos);
   }
 
   private record Job<I, O>(I input, CompletableFuture<O> result, long enqueuedNanos) {}
@@ -160,7 +159,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
     }
-    observe(waits, System.nanoTime() - start);
+    observe(waits);
     // Never kill the worker: a failed batch fails its requests and the next one runs.
     for (int i = 0; i < batch.size(); i++) {
       if (failure == null) {
@@ -172,9 +171,9 @@ public final class Batcher<I, O> implements AutoCloseable {
   }
 
   /** Metrics must never fail the requests they measure. */
-  private void observe(long[] waits, long runNanos) {
+  private void observe(long[] waits) {
     try {
-      observer.ran(waits, runNanos);
+      observer.ran(waits);
     } catch (RuntimeException e) {
       LOG.warnf(e, "batcher %s: the batch observer failed", name);
     }

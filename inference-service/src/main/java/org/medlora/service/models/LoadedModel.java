@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.OnnxNames;
+import org.medlora.imaging.DecodedImage;
+import org.medlora.imaging.Preprocessor;
 import org.medlora.service.batching.Batcher;
 import org.medlora.store.PublishedModel;
 
@@ -40,15 +42,19 @@ public final class LoadedModel {
   private final int height;
   private final int width;
   private final int maxBatchSize;
-  /** The worker thread's input buffer, (maxBatchSize, 3, H, W) floats, reused for every batch. */
+  /**
+   * The worker thread's input buffer, (maxBatchSize, 3, H, W) floats, reused for every batch:
+   * images are preprocessed straight into it, so no request allocates its input.
+   */
   private final FloatBuffer input;
-  private final Batcher<float[], InferenceResult> batcher;
+  private final StageTimes times;
+  private final Batcher<DecodedImage, InferenceResult> batcher;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Instant loadedAt = Instant.now();
 
   LoadedModel(PublishedModel published, OrtEnvironment env, OrtSession.SessionOptions options,
       OrtSession session, String output, ExecutionProvider executionProvider, BatchingSettings batching,
-      Batcher.BatchObserver batches) {
+      StageTimes times) {
     this.published = published;
     this.env = env;
     this.options = options;
@@ -61,8 +67,9 @@ public final class LoadedModel {
     this.input = ByteBuffer.allocateDirect(maxBatchSize * 3 * height * width * Float.BYTES)
         .order(ByteOrder.nativeOrder())
         .asFloatBuffer();
+    this.times = times;
     this.batcher = new Batcher<>(published.task() + "-v" + published.version(), maxBatchSize,
-        batching.maxQueueDelay(), batching.maxQueueSize(), this::runBatch, batches);
+        batching.maxQueueDelay(), batching.maxQueueSize(), this::runBatch, times::queued);
   }
 
   /** The batching knobs a model is created with. */
@@ -98,16 +105,12 @@ public final class LoadedModel {
   }
 
   /**
-   * Queues one preprocessed image, {@code 3 * H * W} floats, for the next batch.
+   * Queues one decoded image for the next batch, which preprocesses it for this model.
    *
    * @throws org.medlora.service.batching.QueueFullException when the queue is full
    */
-  public CompletableFuture<InferenceResult> submit(float[] pixels) {
-    if (pixels.length != 3 * height * width) {
-      throw new IllegalArgumentException(
-          "expected 3x" + height + "x" + width + " input values, got " + pixels.length);
-    }
-    return batcher.submit(pixels);
+  public CompletableFuture<InferenceResult> submit(DecodedImage image) {
+    return batcher.submit(image);
   }
 
   /** Takes a reference unless the model is already closed. */
@@ -143,25 +146,30 @@ public final class LoadedModel {
   }
 
   /** Runs on the batcher's worker thread only, which owns {@link #input}. */
-  private List<InferenceResult> runBatch(List<float[]> images) throws OrtException {
+  private List<InferenceResult> runBatch(List<DecodedImage> images) throws OrtException {
     int b = images.size();
     int plane = 3 * height * width;
     input.clear();
-    for (float[] image : images) {
-      input.put(image);
+    for (DecodedImage image : images) {
+      long start = System.nanoTime();
+      Preprocessor.toModelInput(image, manifest().preprocessing(), input);
+      times.preprocessed(System.nanoTime() - start);
     }
     input.flip();
+    long start = System.nanoTime();
     // (B, 3, H, W) over the first B images of the direct buffer: no copy into ONNX Runtime.
     long[] shape = {b, 3, height, width};
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.slice().limit(b * plane), shape);
         OrtSession.Result result =
             session.run(Map.of(manifest().inputName(), tensor), Set.of(output))) {
       OnnxTensor out = (OnnxTensor) result.get(output).orElseThrow();
-      return switch (manifest().kind()) {
+      List<InferenceResult> results = switch (manifest().kind()) {
         case CLASSIFICATION -> classification(out, b);
         case SEGMENTATION -> segmentation(out, b);
         case FEATURES -> throw new IllegalStateException("features models are not served");
       };
+      times.ran(b, System.nanoTime() - start);
+      return results;
     }
   }
 

@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelKind;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.contracts.OnnxNames;
+import org.medlora.imaging.DecodedImage;
 import org.medlora.contracts.TensorSpec;
-import org.medlora.service.batching.Batcher;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.store.PublishedModel;
 
@@ -42,9 +42,9 @@ public class ModelLoader {
   /**
    * Opens and checks one version; the result holds one reference, the caller's.
    *
-   * @param batches told about each batch this model runs
+   * @param times told where the requests of each batch this model runs spend their time
    */
-  public LoadedModel load(PublishedModel published, Batcher.BatchObserver batches) throws ModelLoadException {
+  public LoadedModel load(PublishedModel published, StageTimes times) throws ModelLoadException {
     ModelManifest manifest = published.manifest();
     if (manifest.kind() == ModelKind.FEATURES) {
       throw new ModelLoadException(published.task() + " v" + published.version()
@@ -62,7 +62,7 @@ public class ModelLoader {
       var batching = new LoadedModel.BatchingSettings(config.batching().maxBatchSize(),
           config.batching().maxQueueDelay(), config.batching().maxQueueSize());
       LoadedModel model = new LoadedModel(published, runtime.env(), options, session, output,
-          runtime.executionProvider(), batching, batches);
+          runtime.executionProvider(), batching, times);
       session = null; // owned by the model from here on
       options = null;
       if (config.onnx().warmUp()) {
@@ -82,9 +82,10 @@ public class ModelLoader {
   }
 
   private static void warmUp(LoadedModel model) throws ModelLoadException {
-    int[] size = {model.manifest().preprocessing().height(), model.manifest().preprocessing().width()};
+    int h = model.manifest().preprocessing().height();
+    int w = model.manifest().preprocessing().width();
     try {
-      model.submit(new float[3 * size[0] * size[1]]).get(5, TimeUnit.MINUTES);
+      model.submit(DecodedImage.wrapBytes(1, h, w, 8, new byte[h * w])).get(5, TimeUnit.MINUTES);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LoadedModel.discard(model);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

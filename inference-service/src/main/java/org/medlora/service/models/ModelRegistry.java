@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
-import org.medlora.service.batching.Batcher;
 import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.metrics.RequestStage;
 import org.medlora.store.ModelStore;
@@ -88,6 +87,7 @@ public class ModelRegistry {
     final LinkedHashMap<Integer, LoadedModel> pinned = new LinkedHashMap<>(4, 0.75f, true);
     final DistributionSummary batchSizes;
     final Timer queued;
+    final Timer preprocessed;
     final Timer ran;
 
     Slot(String task) {
@@ -99,8 +99,10 @@ public class ModelRegistry {
           .register(ModelRegistry.this.meters);
       meters.add(batchSizes);
       queued = RequestStage.QUEUE.timer(ModelRegistry.this.meters, task);
+      preprocessed = RequestStage.PREPROCESS.timer(ModelRegistry.this.meters, task);
       ran = RequestStage.RUN.timer(ModelRegistry.this.meters, task);
       meters.add(queued);
+      meters.add(preprocessed);
       meters.add(ran);
       meters.add(Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
           .description("Requests waiting for a batch")
@@ -132,12 +134,26 @@ public class ModelRegistry {
       return depth;
     }
 
-    Batcher.BatchObserver batchObserver() {
-      return (waits, runNanos) -> {
-        batchSizes.record(waits.length);
-        for (long wait : waits) {
-          queued.record(wait, TimeUnit.NANOSECONDS);
-          ran.record(runNanos, TimeUnit.NANOSECONDS);
+    StageTimes stageTimes() {
+      return new StageTimes() {
+        @Override
+        public void queued(long[] waitNanos) {
+          batchSizes.record(waitNanos.length);
+          for (long wait : waitNanos) {
+            queued.record(wait, TimeUnit.NANOSECONDS);
+          }
+        }
+
+        @Override
+        public void preprocessed(long nanos) {
+          preprocessed.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void ran(int requests, long nanos) {
+          for (int i = 0; i < requests; i++) {
+            ran.record(nanos, TimeUnit.NANOSECONDS);
+          }
         }
       };
     }
@@ -427,7 +443,7 @@ public class ModelRegistry {
   }
 
   private LoadedModel load(Slot slot, PublishedModel published) throws ModelLoadException {
-    LoadedModel m = loader.load(published, slot.batchObserver());
+    LoadedModel m = loader.load(published, slot.stageTimes());
     countLoad(slot.task, true);
     return m;
   }
