@@ -354,6 +354,38 @@ class InferenceApiTest {
   }
 
   @Test
+  void imagesRunTogetherInABatchEachGetTheirOwnAnswer() throws Exception {
+    // The batch preprocesses each image into its own slot of one input buffer: a mix-up would
+    // hand one request another's probabilities.
+    List<byte[]> images = List.of(TestImages.png8Gray(64, 64), TestImages.pngRgb(48, 80));
+    List<Map<String, Float>> alone = new ArrayList<>();
+    for (byte[] image : images) {
+      alone.add(post(CLASSIFY, "image/png", image).extract().jsonPath()
+          .getMap("probabilities", String.class, Float.class));
+    }
+    assertTrue(Math.abs(alone.get(0).get("normal") - alone.get(1).get("normal")) > 1e-3,
+        "the two images must be told apart: " + alone);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Map<String, Float>>> calls = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        byte[] image = images.get(i % 2);
+        calls.add(pool.submit(() -> api().contentType("image/png").body(image).post(CLASSIFY)
+            .then().statusCode(200).extract().jsonPath()
+            .getMap("probabilities", String.class, Float.class)));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        Map<String, Float> answer = calls.get(i).get();
+        for (Map.Entry<String, Float> e : alone.get(i % 2).entrySet()) {
+          assertEquals(e.getValue(), answer.get(e.getKey()), 1e-4f, "request " + i + ", " + e.getKey());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aSegmentationIsTimedStageByStage() {
     String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
     post(SEGMENT, "image/png", TestImages.png8Gray(70, 50)).statusCode(200);
