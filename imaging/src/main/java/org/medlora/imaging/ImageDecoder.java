@@ -59,14 +59,8 @@ public final class ImageDecoder {
   private ImageDecoder() {}
 
   private enum Format {
-    PNG("png"),
-    JPEG("jpeg");
-
-    final String imageIoName;
-
-    Format(String imageIoName) {
-      this.imageIoName = imageIoName;
-    }
+    PNG,
+    JPEG
   }
 
   /**
@@ -302,26 +296,33 @@ public final class ImageDecoder {
   /**
    * PNG: the JDK's reader. JPEG: TwelveMonkeys' reader, which wraps the JDK's and adds CMYK and
    * YCCK. Both are chosen by class, never by what else is on the class path, so that training and
-   * serving decode alike.
+   * serving decode alike, and found once: looking them up walks ImageIO's registry.
    */
   private static ImageReader reader(Format format) {
-    if (format == Format.JPEG) {
-      try {
-        return JpegReaders.SPI.createReaderInstance();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot create TwelveMonkeys' JPEG reader", e);
-      }
+    try {
+      return format == Format.JPEG ? JpegReaders.SPI.createReaderInstance()
+          : PngReaders.SPI.createReaderInstance();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the " + format + " reader", e);
     }
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
-    while (readers.hasNext()) {
-      ImageReader reader = readers.next();
-      Module module = reader.getOriginatingProvider().getClass().getModule();
-      if ("java.desktop".equals(module.getName())) {
-        return reader;
+  }
+
+  /** The JDK's built-in PNG reader's provider. */
+  private static final class PngReaders {
+    static final ImageReaderSpi SPI = find();
+
+    private static ImageReaderSpi find() {
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
+      while (readers.hasNext()) {
+        ImageReader reader = readers.next();
+        ImageReaderSpi spi = reader.getOriginatingProvider();
+        reader.dispose();
+        if ("java.desktop".equals(spi.getClass().getModule().getName())) {
+          return spi;
+        }
       }
-      reader.dispose();
+      throw new IllegalStateException("the JDK's built-in PNG reader is missing");
     }
-    throw new IllegalStateException("the JDK's built-in " + format + " reader is missing");
   }
 
   /** TwelveMonkeys' JPEG reader, registered on first use (it finds its JDK delegate so). */
