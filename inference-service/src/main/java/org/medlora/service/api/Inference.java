@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,12 +15,12 @@ import org.medlora.contracts.ModelManifest;
 import org.medlora.imaging.DecodedImage;
 import org.medlora.imaging.UnsupportedImageException;
 import org.medlora.service.imaging.ImageInput;
-import org.medlora.service.metrics.RequestStage;
 import org.medlora.service.models.InferenceResult;
 import org.medlora.service.models.Lease;
 import org.medlora.service.models.LoadedModel;
 import org.medlora.service.models.ModelNotReadyException;
 import org.medlora.service.models.ModelRegistry;
+import org.medlora.service.models.StageTimes;
 import org.medlora.service.models.UnknownModelException;
 
 /**
@@ -35,9 +37,18 @@ public class Inference {
   @Inject ImageInput images;
   @Inject MeterRegistry meters;
 
-  /** A model's answer for one image, with what is needed to render it. */
+  /** The request duration timers by their tags, held rather than looked up per request. */
+  private final Map<DurationTags, Timer> durations = new ConcurrentHashMap<>();
+
+  private record DurationTags(String task, ModelKind kind, String outcome) {}
+
+  /**
+   * A model's answer for one image, with what is needed to render it.
+   *
+   * @param stages where the rendering's time is told
+   */
   public record Prediction(String task, int version, ModelManifest manifest, DecodedImage image,
-      InferenceResult result) {}
+      InferenceResult result, StageTimes stages) {}
 
   public Prediction predict(String task, OptionalInt version, ModelKind kind,
       ImageInput.Source body) throws UnsupportedImageException {
@@ -55,20 +66,25 @@ public class Inference {
       }
       long decodeStart = System.nanoTime();
       DecodedImage image = images.decode(body);
-      RequestStage.DECODE.timer(meters, taskTag).record(System.nanoTime() - decodeStart, TimeUnit.NANOSECONDS);
+      model.stageTimes().decoded(System.nanoTime() - decodeStart);
       InferenceResult result = await(model, image);
       outcome = "ok";
-      return new Prediction(model.task(), model.version(), model.manifest(), image, result);
+      return new Prediction(model.task(), model.version(), model.manifest(), image, result,
+          model.stageTimes());
     } finally {
-      Timer.builder("medlora.request.duration")
-          .description("Time from request body to model output (decode, preprocess, queue, run)")
-          .tag("task", taskTag)
-          .tag("operation", kind == ModelKind.CLASSIFICATION ? "classify" : "segment")
-          .tag("outcome", outcome)
-          .publishPercentileHistogram()
-          .register(meters)
+      durations.computeIfAbsent(new DurationTags(taskTag, kind, outcome), this::durationTimer)
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private Timer durationTimer(DurationTags tags) {
+    return Timer.builder("medlora.request.duration")
+        .description("Time from request body to model output (decode, preprocess, queue, run)")
+        .tag("task", tags.task())
+        .tag("operation", tags.kind() == ModelKind.CLASSIFICATION ? "classify" : "segment")
+        .tag("outcome", tags.outcome())
+        .publishPercentileHistogram()
+        .register(meters);
   }
 
   private static InferenceResult await(LoadedModel model, DecodedImage image) {

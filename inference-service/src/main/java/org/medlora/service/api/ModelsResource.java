@@ -2,7 +2,6 @@ package org.medlora.service.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.time.ZonedDateTime;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -62,7 +60,6 @@ import org.medlora.service.config.MedloraConfig;
 import org.medlora.service.dicom.SegmentationWriter;
 import org.medlora.service.imaging.ImageInput;
 import org.medlora.service.imaging.MaskRendering;
-import org.medlora.service.metrics.RequestStage;
 import org.medlora.service.models.LoadedModel;
 import org.medlora.service.models.ModelRegistry;
 import org.medlora.service.models.ModelRefusedException;
@@ -97,7 +94,6 @@ public class ModelsResource {
   @Inject ImageInput images;
   @Inject MedloraConfig config;
   @Inject ObjectMapper json;
-  @Inject MeterRegistry meters;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
@@ -293,8 +289,7 @@ public class ModelsResource {
             MediaType.APPLICATION_JSON);
       }
     };
-    RequestStage.RENDER.timer(meters, p.task())
-        .record(System.nanoTime() - renderStart, TimeUnit.NANOSECONDS);
+    p.stages().rendered(System.nanoTime() - renderStart);
     return out.header(TASK_HEADER, p.task()).header(VERSION_HEADER, p.version()).build();
   }
 

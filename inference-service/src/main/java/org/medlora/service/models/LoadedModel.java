@@ -96,6 +96,11 @@ public final class LoadedModel {
     return published;
   }
 
+  /** Where this model's requests spend their time, for the stage metrics. */
+  public StageTimes stageTimes() {
+    return times;
+  }
+
   public Instant loadedAt() {
     return loadedAt;
   }

@@ -86,9 +86,11 @@ public class ModelRegistry {
     /** Older versions loaded for pinned requests, least recently used first. Guarded by this. */
     final LinkedHashMap<Integer, LoadedModel> pinned = new LinkedHashMap<>(4, 0.75f, true);
     final DistributionSummary batchSizes;
+    final Timer decoded;
     final Timer queued;
     final Timer preprocessed;
     final Timer ran;
+    final Timer rendered;
 
     Slot(String task) {
       this.task = task;
@@ -98,12 +100,13 @@ public class ModelRegistry {
           .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
           .register(ModelRegistry.this.meters);
       meters.add(batchSizes);
+      // Held rather than looked up per request: building a meter's id is work on every request.
+      decoded = RequestStage.DECODE.timer(ModelRegistry.this.meters, task);
       queued = RequestStage.QUEUE.timer(ModelRegistry.this.meters, task);
       preprocessed = RequestStage.PREPROCESS.timer(ModelRegistry.this.meters, task);
       ran = RequestStage.RUN.timer(ModelRegistry.this.meters, task);
-      meters.add(queued);
-      meters.add(preprocessed);
-      meters.add(ran);
+      rendered = RequestStage.RENDER.timer(ModelRegistry.this.meters, task);
+      meters.addAll(List.of(decoded, queued, preprocessed, ran, rendered));
       meters.add(Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
           .description("Requests waiting for a batch")
           .tag("task", task)
@@ -137,6 +140,11 @@ public class ModelRegistry {
     StageTimes stageTimes() {
       return new StageTimes() {
         @Override
+        public void decoded(long nanos) {
+          decoded.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
         public void queued(long[] waitNanos) {
           batchSizes.record(waitNanos.length);
           for (long wait : waitNanos) {
@@ -154,6 +162,11 @@ public class ModelRegistry {
           for (int i = 0; i < requests; i++) {
             ran.record(nanos, TimeUnit.NANOSECONDS);
           }
+        }
+
+        @Override
+        public void rendered(long nanos) {
+          rendered.record(nanos, TimeUnit.NANOSECONDS);
         }
       };
     }

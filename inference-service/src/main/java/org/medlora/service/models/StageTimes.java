@@ -1,11 +1,14 @@
 package org.medlora.service.models;
 
 /**
- * Told where a model's requests spend their time inside its batches: the queue, preprocessing
- * into the batch's input and the run, for the request stage metrics. Called on the model's
- * batcher thread.
+ * Told where a model's requests spend their time, stage by stage (see
+ * {@link org.medlora.service.metrics.RequestStage}), for the request stage metrics. The queue,
+ * preprocess and run stages are told on the model's batcher thread, the others on the request's.
  */
 public interface StageTimes {
+
+  /** One request's image was decoded. */
+  void decoded(long nanos);
 
   /** A batch was taken from the queue; each of its requests had waited so long. */
   void queued(long[] waitNanos);
@@ -15,4 +18,7 @@ public interface StageTimes {
 
   /** A batch of {@code requests} ran, with reading its outputs. */
   void ran(int requests, long nanos);
+
+  /** One request's answer was rendered from its mask. */
+  void rendered(long nanos);
 }
