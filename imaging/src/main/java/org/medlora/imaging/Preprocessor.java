@@ -1,7 +1,5 @@
 package org.medlora.imaging;
 
-import java.nio.BufferOverflowException;
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.medlora.contracts.PreprocessingSpec;
 
@@ -27,25 +25,25 @@ public final class Preprocessor {
    */
   public static float[] toModelInput(DecodedImage image, PreprocessingSpec spec) {
     float[] out = new float[MODEL_CHANNELS * spec.height() * spec.width()];
-    toModelInput(image, spec, FloatBuffer.wrap(out));
+    toModelInput(image, spec, out);
     return out;
   }
 
   /**
-   * Writes the model input of {@link #toModelInput(DecodedImage, PreprocessingSpec)} into
-   * {@code into} at its position, which it advances by {@code 3 * height * width}: straight into
-   * a session's batch buffer, with no array of the whole input in between.
+   * Writes the model input of {@link #toModelInput(DecodedImage, PreprocessingSpec)} into the
+   * first {@code 3 * height * width} floats of {@code into}, for a caller that reuses its arrays
+   * (a 448x448 input is 2.4 MB).
    *
-   * @throws java.nio.BufferOverflowException if fewer floats remain in {@code into}
+   * @throws IllegalArgumentException if {@code into} is shorter
    */
-  public static void toModelInput(DecodedImage image, PreprocessingSpec spec, FloatBuffer into) {
+  public static void toModelInput(DecodedImage image, PreprocessingSpec spec, float[] into) {
     int h = spec.height();
     int w = spec.width();
     int plane = h * w;
-    if (into.remaining() < MODEL_CHANNELS * plane) {
-      throw new BufferOverflowException();
+    if (into.length < MODEL_CHANNELS * plane) {
+      throw new IllegalArgumentException("a " + h + "x" + w + " input needs "
+          + MODEL_CHANNELS * plane + " floats, the array has " + into.length);
     }
-    int base = into.position();
     float[] mean = toArray(spec.mean());
     float[] std = toArray(spec.std());
     // Resizing is per channel, so resizing gray once and replicating afterwards equals
@@ -53,7 +51,6 @@ public final class Preprocessor {
     // normalized while it is in cache.
     int[][] targets = image.channels() == 1 ? new int[][] {{0, 1, 2}} : new int[][] {{0}, {1}, {2}};
     float[] scaled = new float[w];
-    float[] normalized = new float[w];
     resizeRows(image, h, w, (channel, y, row) -> {
       for (int x = 0; x < w; x++) {
         scaled[x] = row[x] / 255f;
@@ -61,14 +58,13 @@ public final class Preprocessor {
       for (int c : targets[channel]) {
         float m = mean[c];
         float s = std[c];
+        int dst = c * plane + y * w;
         for (int x = 0; x < w; x++) {
           // Same float32 operation order as the PyTorch reference: x / 255, then (x - m) / s.
-          normalized[x] = (scaled[x] - m) / s;
+          into[dst + x] = (scaled[x] - m) / s;
         }
-        into.put(base + c * plane + y * w, normalized, 0, w);
       }
     });
-    into.position(base + MODEL_CHANNELS * plane);
   }
 
   /**

@@ -24,8 +24,8 @@ import org.medlora.service.models.StageTimes;
 import org.medlora.service.models.UnknownModelException;
 
 /**
- * One request from image bytes to model output: pick the version, decode with the shared imaging
- * code, wait for the batch (which preprocesses the image into its input), record the latency.
+ * One request from image bytes to model output: pick the version, decode and preprocess with
+ * the shared imaging code, wait for the batch, record the latency.
  */
 @ApplicationScoped
 public class Inference {

@@ -12,13 +12,10 @@ import java.util.Locale;
 public enum RequestStage {
   /** Image bytes to pixels (PNG, JPEG or DICOM). */
   DECODE,
+  /** Pixels to the model's input: resize, normalize. */
+  PREPROCESS,
   /** Waiting in the model's queue for a batch to start. */
   QUEUE,
-  /**
-   * Pixels to the model's input: resize and normalize, written by the batch straight into the
-   * session's input buffer.
-   */
-  PREPROCESS,
   /** The ONNX Runtime run of the batch the request was in, with reading its outputs. */
   RUN,
   /**

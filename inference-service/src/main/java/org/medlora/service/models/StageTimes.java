@@ -2,8 +2,8 @@ package org.medlora.service.models;
 
 /**
  * Told where a model's requests spend their time, stage by stage (see
- * {@link org.medlora.service.metrics.RequestStage}), for the request stage metrics. The queue,
- * preprocess and run stages are told on the model's batcher thread, the others on the request's.
+ * {@link org.medlora.service.metrics.RequestStage}), for the request stage metrics. The queue
+ * and run stages are told on the model's batcher thread, the others on the request's.
  */
 public interface StageTimes {
 
@@ -13,7 +13,7 @@ public interface StageTimes {
   /** A batch was taken from the queue; each of its requests had waited so long. */
   void queued(long[] waitNanos);
 
-  /** One request's image was resized and normalized into its batch's input. */
+  /** One request's image was resized and normalized into its model's input. */
   void preprocessed(long nanos);
 
   /** A batch of {@code requests} ran, with reading its outputs. */

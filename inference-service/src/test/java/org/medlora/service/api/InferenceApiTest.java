@@ -365,6 +365,8 @@ class InferenceApiTest {
     }
     assertTrue(Math.abs(alone.get(0).get("normal") - alone.get(1).get("normal")) > 1e-3,
         "the two images must be told apart: " + alone);
+    String batches = "medlora_batch_size_count\\{[^}]*task=\"" + CLASSIFIER + "\"[^}]*\\}";
+    double batchesBefore = metric(given().get("/q/metrics").then().extract().asString(), batches);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Map<String, Float>>> calls = new ArrayList<>();
@@ -383,6 +385,8 @@ class InferenceApiTest {
     } finally {
       pool.shutdownNow();
     }
+    double ran = metric(given().get("/q/metrics").then().extract().asString(), batches) - batchesBefore;
+    assertTrue(ran < 24, "the 24 requests ran in fewer batches, some together: " + ran);
   }
 
   @Test
