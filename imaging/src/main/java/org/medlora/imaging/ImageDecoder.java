@@ -381,11 +381,7 @@ public final class ImageDecoder {
     if (ok8) {
       return DecodedImage.wrapBytes(colors, h, w, bits, bytesOf(raster, colors));
     }
-    // A table keeps the 16-bit scaling exact (rounded once from double) and cheap.
-    float[] scale = new float[1 << bits];
-    for (int v = 0; v < scale.length; v++) {
-      scale[v] = (float) (v * 255.0 / ((1 << bits) - 1));
-    }
+    float[] scale = SixteenBit.SCALE;
     float[] samples = new float[colors * h * w];
     int[] row = new int[w];
     // Bands beyond the colour components hold alpha, which is dropped.
@@ -399,6 +395,17 @@ public final class ImageDecoder {
       }
     }
     return DecodedImage.wrap(colors, h, w, bits, samples);
+  }
+
+  /** 16-bit samples on the 0..255 scale: a table keeps the scaling exact (rounded once from double) and cheap. */
+  private static final class SixteenBit {
+    static final float[] SCALE = new float[1 << 16];
+
+    static {
+      for (int v = 0; v < SCALE.length; v++) {
+        SCALE[v] = (float) (v * 255.0 / 65535);
+      }
+    }
   }
 
   /**

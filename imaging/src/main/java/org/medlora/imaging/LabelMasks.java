@@ -72,25 +72,33 @@ public final class LabelMasks {
     ByteArrayOutputStream idat = new ByteArrayOutputStream(height * width / 64 + 64);
     byte[] buffer = new byte[64 * 1024];
     try {
+      int previousSource = -1;
       for (int y = 0; y < height; y++) {
-        int from = nearestSource(y, h, height) * w;
-        for (int x = 0; x < width; x++) {
-          row[x] = mask[from + sx[x]];
+        int source = nearestSource(y, h, height);
+        // Upsampling repeats source rows; other rows may still equal the one above.
+        boolean same = source == previousSource;
+        if (!same) {
+          int from = source * w;
+          for (int x = 0; x < width; x++) {
+            row[x] = mask[from + sx[x]];
+          }
+          same = y > 0 && Arrays.equals(row, above);
         }
-        if (y > 0 && Arrays.equals(row, above)) {
+        if (same) {
           deflater.setInput(unchanged);
         } else {
           for (int x = 0; x < width; x++) {
             scanline[1 + x] = (byte) (row[x] - above[x]);
           }
           deflater.setInput(scanline);
+          byte[] t = above;
+          above = row;
+          row = t;
         }
         while (!deflater.needsInput()) {
           idat.write(buffer, 0, deflater.deflate(buffer));
         }
-        byte[] t = above;
-        above = row;
-        row = t;
+        previousSource = source;
       }
       deflater.finish();
       while (!deflater.finished()) {
