@@ -1,11 +1,9 @@
 package org.medlora.service.models;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,12 +23,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import org.medlora.contracts.ModelManifest;
 import org.medlora.service.config.MedloraConfig;
-import org.medlora.service.metrics.RequestStage;
 import org.medlora.store.ModelStore;
 import org.medlora.store.PublishedModel;
 
@@ -85,28 +81,12 @@ public class ModelRegistry {
     final Map<Integer, LoadFailure> failed = new ConcurrentHashMap<>();
     /** Older versions loaded for pinned requests, least recently used first. Guarded by this. */
     final LinkedHashMap<Integer, LoadedModel> pinned = new LinkedHashMap<>(4, 0.75f, true);
-    final DistributionSummary batchSizes;
-    final Timer decoded;
-    final Timer queued;
-    final Timer preprocessed;
-    final Timer ran;
-    final Timer rendered;
+    final StageTimes stages;
 
     Slot(String task) {
       this.task = task;
-      this.batchSizes = DistributionSummary.builder("medlora.batch.size")
-          .description("Requests run together in one ONNX Runtime call")
-          .tag("task", task)
-          .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
-          .register(ModelRegistry.this.meters);
-      meters.add(batchSizes);
-      // Held rather than looked up per request: building a meter's id is work on every request.
-      decoded = RequestStage.DECODE.timer(ModelRegistry.this.meters, task);
-      queued = RequestStage.QUEUE.timer(ModelRegistry.this.meters, task);
-      preprocessed = RequestStage.PREPROCESS.timer(ModelRegistry.this.meters, task);
-      ran = RequestStage.RUN.timer(ModelRegistry.this.meters, task);
-      rendered = RequestStage.RENDER.timer(ModelRegistry.this.meters, task);
-      meters.addAll(List.of(decoded, queued, preprocessed, ran, rendered));
+      this.stages = new StageTimes(ModelRegistry.this.meters, task);
+      meters.addAll(stages.meters());
       meters.add(Gauge.builder("medlora.queue.depth", this, Slot::queueDepth)
           .description("Requests waiting for a batch")
           .tag("task", task)
@@ -135,40 +115,6 @@ public class ModelRegistry {
         }
       }
       return depth;
-    }
-
-    StageTimes stageTimes() {
-      return new StageTimes() {
-        @Override
-        public void decoded(long nanos) {
-          decoded.record(nanos, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public void queued(long[] waitNanos) {
-          batchSizes.record(waitNanos.length);
-          for (long wait : waitNanos) {
-            queued.record(wait, TimeUnit.NANOSECONDS);
-          }
-        }
-
-        @Override
-        public void preprocessed(long nanos) {
-          preprocessed.record(nanos, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public void ran(int requests, long nanos) {
-          for (int i = 0; i < requests; i++) {
-            ran.record(nanos, TimeUnit.NANOSECONDS);
-          }
-        }
-
-        @Override
-        public void rendered(long nanos) {
-          rendered.record(nanos, TimeUnit.NANOSECONDS);
-        }
-      };
     }
   }
 
@@ -456,7 +402,7 @@ public class ModelRegistry {
   }
 
   private LoadedModel load(Slot slot, PublishedModel published) throws ModelLoadException {
-    LoadedModel m = loader.load(published, slot.stageTimes());
+    LoadedModel m = loader.load(published, slot.stages);
     countLoad(slot.task, true);
     return m;
   }
