@@ -24,6 +24,17 @@ class ServingBenchmarkTest {
   }
 
   @Test
+  void aPhaseMeetsTheTargetsOnlyWithinBothRatios() {
+    Stats bare = Stats.of(new long[] {100, 100, 100});
+    ServingBenchmark.Latency within = new ServingBenchmark.Latency(Stats.of(new long[] {104, 105, 115}), bare, Map.of());
+    ServingBenchmark.Latency slowMedian = new ServingBenchmark.Latency(Stats.of(new long[] {104, 106, 110}), bare, Map.of());
+    ServingBenchmark.Latency slowTail = new ServingBenchmark.Latency(Stats.of(new long[] {100, 100, 116}), bare, Map.of());
+    assertEquals("median met, 99th percentile met", ServingBenchmark.verdict(within));
+    assertEquals("median missed, 99th percentile met", ServingBenchmark.verdict(slowMedian));
+    assertEquals("median met, 99th percentile missed", ServingBenchmark.verdict(slowTail));
+  }
+
+  @Test
   void stageMeansComeFromTheRequestsBetweenTwoSnapshots() {
     Map<String, double[]> before = Map.of("decode", new double[] {1.0, 10}, "run", new double[] {5.0, 10});
     Map<String, double[]> after = Map.of("decode", new double[] {1.5, 20}, "run", new double[] {8.0, 20},
