@@ -151,6 +151,35 @@ public final class DecodedImage {
     }
   }
 
+  /**
+   * The image with each channel's pixel {@code i} (row-major, {@code outHeight x outWidth})
+   * taken from stored pixel {@code from[i]} of that channel, kept as it is stored: bytes stay
+   * bytes. For turning and mirroring.
+   */
+  DecodedImage remapped(int outHeight, int outWidth, int[] from) {
+    int plane = height * width;
+    if (from.length != plane || (long) outHeight * outWidth != plane) {
+      throw new IllegalArgumentException("a remapping of " + height + "x" + width + " moves "
+          + plane + " pixels, not " + from.length + " into " + outHeight + "x" + outWidth);
+    }
+    if (bytes != null) {
+      byte[] out = new byte[bytes.length];
+      for (int c = 0; c < channels; c++) {
+        for (int i = 0; i < plane; i++) {
+          out[c * plane + i] = bytes[c * plane + from[i]];
+        }
+      }
+      return new DecodedImage(out, null, channels, outHeight, outWidth, bitDepth);
+    }
+    float[] out = new float[floats.length];
+    for (int c = 0; c < channels; c++) {
+      for (int i = 0; i < plane; i++) {
+        out[c * plane + i] = floats[c * plane + from[i]];
+      }
+    }
+    return new DecodedImage(null, out, channels, outHeight, outWidth, bitDepth);
+  }
+
   /** The samples as floats for package code that only reads them: no copy when they are floats. */
   float[] floatsForReading() {
     return floats != null ? floats : samples();

@@ -104,18 +104,13 @@ enum ExifOrientation {
     int h = image.height();
     int outW = swapsAxes() ? h : w;
     int outH = swapsAxes() ? w : h;
-    float[] in = image.floatsForReading();
-    float[] out = new float[in.length];
-    int plane = w * h;
-    for (int c = 0; c < image.channels(); c++) {
-      int base = c * plane;
-      for (int y = 0; y < outH; y++) {
-        for (int x = 0; x < outW; x++) {
-          out[base + y * outW + x] = in[base + source(x, y, w, h)];
-        }
+    int[] from = new int[outH * outW];
+    for (int y = 0; y < outH; y++) {
+      for (int x = 0; x < outW; x++) {
+        from[y * outW + x] = source(x, y, w, h);
       }
     }
-    return DecodedImage.wrap(image.channels(), outH, outW, image.bitDepth(), out);
+    return image.remapped(outH, outW, from);
   }
 
   /** Index in a stored w x h plane of the pixel shown at (x, y). */

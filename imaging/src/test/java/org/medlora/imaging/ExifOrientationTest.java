@@ -2,6 +2,7 @@ package org.medlora.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,22 @@ class ExifOrientationTest {
       assertEquals(v >= 5 ? 2 : 3, d.width(), "width for " + v);
       assertArrayEquals(displayed.get(v - 1), d.samples(), "orientation " + v);
     }
+  }
+
+  @Test
+  void anEightBitImageIsTurnedChannelByChannelAndStaysBytes() {
+    // RGB, 3 wide and 2 high: each channel must move with the same remapping.
+    byte[] rgb = {1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, (byte) 255};
+    DecodedImage asBytes = DecodedImage.wrapBytes(3, 2, 3, 8, rgb);
+    DecodedImage asFloats = new DecodedImage(3, 2, 3, 8, asBytes.samples());
+    for (ExifOrientation orientation : ExifOrientation.values()) {
+      DecodedImage turned = orientation.apply(asBytes);
+      assertEquals(orientation.apply(asFloats), turned, orientation.name());
+      // A float copy is made on every read of a byte image, never of a float one.
+      assertNotSame(turned.floatsForReading(), turned.floatsForReading(), orientation.name());
+    }
+    assertArrayEquals(new float[] {6, 5, 4, 3, 2, 1, 16, 15, 14, 13, 12, 11, 255, 25, 24, 23, 22, 21},
+        ExifOrientation.ROTATE_180.apply(asBytes).samples());
   }
 
   @Test
