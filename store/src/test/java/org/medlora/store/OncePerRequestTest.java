@@ -103,6 +103,23 @@ class OncePerRequestTest {
   }
 
   @Test
+  void aVersionWithoutARecordStillStopsASecondOne() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    // Published after the store was marked recorded, but with no record: as a build from before
+    // the records writes it (or a version directory copied in by hand).
+    PublishedModel lungs = new ModelStore(root).publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    assertTrue(Files.exists(allRecorded()));
+    Files.delete(root.resolve(RequestRecords.DIRECTORY).resolve("lungs-001.published"));
+    assertEquals(Optional.empty(), store.publishedFor("lungs-001"), "a look-up believes the records");
+
+    RequestAlreadyPublishedException e = assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts")));
+    assertEquals(lungs.manifest(), e.published());
+    assertEquals(List.of(), store.versions("hearts"));
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"), "and now it is recorded");
+  }
+
+  @Test
   void aPublisherThatDiedAfterTheRenameLeftAVersionThatIsStillFound() throws IOException {
     ModelStore store = ModelStore.oncePerRequest(root);
     PublishedModel lungs = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
