@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medlora.kafkanode.KafkaNode.freePort;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,12 +63,6 @@ class LocalStackTest {
     assertTrue(e.getMessage().startsWith("the trainer-worker is not built ("), e.getMessage());
     assertTrue(e.getMessage().endsWith("run bin/medlora up, which builds it, or ./mvnw -B -pl trainer-worker -am"
         + " package -DskipTests"), e.getMessage());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   @Test

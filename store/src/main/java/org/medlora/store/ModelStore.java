@@ -69,7 +69,11 @@ import org.medlora.contracts.TrainingRequest;
  * same request twice (a rebalance, a redelivery): it publishes at most one version per training
  * request id, across tasks and processes, and counts each request's attempts. What it keeps for
  * that lies in {@code <root>/.requests/}, which is no task (task names have no dot). There every
- * store also records where a training request's version lies when it publishes one.
+ * store also records where a training request's version lies when it publishes one, so that
+ * {@link #publishedFor} reads one record and one manifest. The manifests stay the truth: before
+ * it publishes, under the request's lock, the arbiter reads every task's manifests when no record
+ * leads to a version, so a version that has none (published by a build from before the records,
+ * or copied in by hand) still counts.
  */
 public final class ModelStore {
 
@@ -131,9 +135,12 @@ public final class ModelStore {
    * request. A version whose manifest is damaged is passed over: it cannot be trusted to name its
    * request, and nothing can serve it.
    *
-   * <p>The first look-up in a store whose versions predate the records reads every manifest once
-   * and records the versions found; a record left without its version number (the publisher died
-   * after the rename) is completed by reading that task's manifests.
+   * <p>A look-up writes in {@code <root>/.requests/}: the first in a store whose versions predate
+   * the records reads every manifest once, records the versions found and marks the store
+   * recorded; a record left without its version number (the publisher died after the rename) is
+   * completed by reading that task's manifests. After that mark a version without a record is not
+   * found here; only a store made with {@link #oncePerRequest}, before it publishes, looks for one
+   * in every manifest.
    */
   public Optional<ModelManifest> publishedFor(String requestId) throws IOException {
     try {
@@ -152,7 +159,23 @@ public final class ModelStore {
     if (p.version() > 0) {
       return readableManifest(p.task(), p.version()).filter(m -> names(m, requestId));
     }
-    Optional<ModelManifest> found = find(requestId, p.task() == null ? tasks() : Set.of(p.task()));
+    return findAndRecord(requestId, p.task() == null ? tasks() : Set.of(p.task()));
+  }
+
+  /**
+   * {@link #publishedFor}, or if no record leads to a version, the first version in any task
+   * whose manifest names the request (then recorded): the records can miss a version that was
+   * published without one. Called before publishing, once per training run, so reading the whole
+   * store costs nothing next to the training.
+   */
+  private Optional<ModelManifest> publishedAnywhereFor(String requestId) throws IOException {
+    Optional<ModelManifest> recorded = publishedFor(requestId);
+    return recorded.isPresent() ? recorded : findAndRecord(requestId, tasks());
+  }
+
+  /** The first version among {@code tasks} whose manifest names {@code requestId}, recorded. */
+  private Optional<ModelManifest> findAndRecord(String requestId, Set<String> tasks) throws IOException {
+    Optional<ModelManifest> found = find(requestId, tasks);
     if (found.isPresent()) {
       requests.record(requestId, found.get().task(), found.get().version());
     }
@@ -389,7 +412,7 @@ public final class ModelStore {
         published = renameIntoPlace(task, taskDir, temp, draft, sha, written);
       } else if (oncePerRequest) {
         published = requests.locked(requestId, () -> {
-          Optional<ModelManifest> earlier = publishedFor(requestId);
+          Optional<ModelManifest> earlier = publishedAnywhereFor(requestId);
           if (earlier.isPresent()) {
             throw new RequestAlreadyPublishedException(earlier.get());
           }

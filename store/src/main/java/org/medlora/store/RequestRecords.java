@@ -33,7 +33,7 @@ final class RequestRecords {
    * that, a request without a record has no version. No request's file is named so, since
    * theirs all end in {@code .lock}, {@code .attempts} or {@code .published}.
    */
-  private static final String ALL_RECORDED = "all-versions-recorded";
+  static final String ALL_RECORDED = "all-versions-recorded";
 
   /**
    * Where a request's version lies: its task, and its number once it was renamed into place, 0

@@ -50,15 +50,16 @@ class OncePerRequestTest {
   }
 
   @Test
-  void aLookUpReadsNoOtherTasksManifestWhetherItNamesTheRequestTooOrIsDamaged() throws IOException {
+  void aLookUpReadsNoOtherTasksManifestWhetherItNamesTheRequestTooOrCannotBeRead() throws IOException {
     ModelStore store = ModelStore.oncePerRequest(root);
     PublishedModel first = store.publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    assertTrue(Files.exists(allRecorded()), "the publish's look-up found the store recorded, and marked it so");
     // A plain store publishes every call, so hearts/1 names the request too; "hearts" sorts
     // before "lungs", so a look-up that read the store's manifests in order would answer with it.
     new ModelStore(root).publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts"));
     assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
 
-    Files.writeString(root.resolve("hearts/1/manifest.json"), "{ truncated");
+    failEveryRead(root.resolve("hearts/1/manifest.json"));
     assertEquals(Optional.of(first.manifest()), store.publishedFor("lungs-001"));
     assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
   }
@@ -72,11 +73,50 @@ class OncePerRequestTest {
     deleteTree(root.resolve(RequestRecords.DIRECTORY)); // as a store from before the records
 
     assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"));
+    assertTrue(Files.exists(allRecorded()), "the first look-up recorded every version and marked the store so");
     assertEquals(Optional.empty(), store.publishedFor("lungs-002"));
     new ModelStore(root).publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts"));
+    failEveryRead(root.resolve("hearts/1/manifest.json"));
     assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"), "recorded: hearts/1 is not read");
     assertThrows(RequestAlreadyPublishedException.class,
         () -> store.publish("kidneys", Fixtures.model(3), Fixtures.segmentation("kidneys")));
+  }
+
+  private Path allRecorded() {
+    return root.resolve(RequestRecords.DIRECTORY).resolve(RequestRecords.ALL_RECORDED);
+  }
+
+  /**
+   * Makes every read of {@code manifest} throw an IOException that look-ups do not pass over as
+   * damage, root's reads too (tests run as root, whom permissions do not stop): it becomes a link
+   * to /proc/self/mem, a file the kernel calls regular but whose reading from its start fails.
+   */
+  private static void failEveryRead(Path manifest) throws IOException {
+    Files.delete(manifest);
+    Files.createSymbolicLink(manifest, Path.of("/proc/self/mem"));
+    try {
+      Files.readAllBytes(manifest);
+      throw new AssertionError(manifest + " can still be read");
+    } catch (IOException expected) {
+      // What a look-up that read it would meet.
+    }
+  }
+
+  @Test
+  void aVersionWithoutARecordStillStopsASecondOne() throws IOException {
+    ModelStore store = ModelStore.oncePerRequest(root);
+    // Published after the store was marked recorded, but with no record: as a build from before
+    // the records writes it (or a version directory copied in by hand).
+    PublishedModel lungs = new ModelStore(root).publish("lungs", Fixtures.model(1), Fixtures.segmentation("lungs"));
+    assertTrue(Files.exists(allRecorded()));
+    Files.delete(root.resolve(RequestRecords.DIRECTORY).resolve("lungs-001.published"));
+    assertEquals(Optional.empty(), store.publishedFor("lungs-001"), "a look-up believes the records");
+
+    RequestAlreadyPublishedException e = assertThrows(RequestAlreadyPublishedException.class,
+        () -> store.publish("hearts", Fixtures.model(2), Fixtures.segmentation("hearts")));
+    assertEquals(lungs.manifest(), e.published());
+    assertEquals(List.of(), store.versions("hearts"));
+    assertEquals(Optional.of(lungs.manifest()), store.publishedFor("lungs-001"), "and now it is recorded");
   }
 
   @Test

@@ -51,6 +51,8 @@ public final class TopicFollower<T> {
   private final String description;
   private final Reader<T> reader;
   private volatile boolean running;
+  /** Waits to retry are made on this, so that stop() can cut them short. */
+  private final Object retryWait = new Object();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
 
@@ -79,6 +81,11 @@ public final class TopicFollower<T> {
   /** Stops following and waits a while for the thread to end; nothing happens if not started. */
   public void stop() {
     running = false;
+    // Not Thread.interrupt(): the consumer would then fail to close its fetch sessions and log
+    // an error; wakeup() ends a blocked Kafka call, this a wait to retry.
+    synchronized (retryWait) {
+      retryWait.notifyAll();
+    }
     KafkaConsumer<String, String> c = consumer;
     if (c != null) {
       c.wakeup();
@@ -102,7 +109,7 @@ public final class TopicFollower<T> {
         return;
       } catch (RuntimeException e) {
         LOG.warnf("reading topic %s failed (%s); retrying in %s", topic, e, RETRY);
-        sleep(RETRY);
+        waitToRetry();
       } finally {
         consumer = null;
       }
@@ -118,7 +125,7 @@ public final class TopicFollower<T> {
           : info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       if (partitions.isEmpty()) {
         reader.topicMissing();
-        sleep(RETRY);
+        waitToRetry();
       }
     }
     if (!running) {
@@ -152,11 +159,16 @@ public final class TopicFollower<T> {
     }
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Waits {@link #RETRY}, or until stop(); running is read under the lock stop() notifies with. */
+  private void waitToRetry() {
+    synchronized (retryWait) {
+      if (running) {
+        try {
+          retryWait.wait(RETRY.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }
