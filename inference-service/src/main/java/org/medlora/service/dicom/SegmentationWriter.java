@@ -189,16 +189,15 @@ public final class SegmentationWriter {
         .putSequence(Tag.SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE,
             code("C" + number, CODING_SCHEME, limit(label, 64)))
         .putUnsignedShort(Tag.RECOMMENDED_DISPLAY_CIELAB_VALUE,
-            cielab(ClassColours.hex(number)));
+            cielab(ClassColours.rgb(number)));
   }
 
   /**
-   * An sRGB colour {@code #rrggbb} as DICOM's scaled CIELab (PS3.3 C.10.7.1.1): L* 0..100 and
+   * An sRGB colour {@code 0xRRGGBB} as DICOM's scaled CIELab (PS3.3 C.10.7.1.1): L* 0..100 and
    * a*, b* -128..127 onto 0..65535, relative to D50 as the ICC connection space is. Plain
    * arithmetic rather than java.awt.color, which needs the colour management module at run time.
    */
-  static int[] cielab(String hex) {
-    int rgb = Integer.parseInt(hex.substring(1), 16);
+  static int[] cielab(int rgb) {
     double r = linear((rgb >> 16) & 0xff);
     double g = linear((rgb >> 8) & 0xff);
     double b = linear(rgb & 0xff);

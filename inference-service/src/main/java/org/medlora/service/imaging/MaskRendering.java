@@ -10,7 +10,6 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.medlora.imaging.ClassColours;
 import org.medlora.imaging.DecodedImage;
-import org.medlora.imaging.Preprocessor;
 
 /** What a segmentation mask at the image's resolution is turned into for a response. */
 public final class MaskRendering {
@@ -75,8 +74,7 @@ public final class MaskRendering {
     if (mask.length != h * w) {
       throw new IllegalArgumentException("mask has " + mask.length + " pixels, the image " + h + "x" + w);
     }
-    // resize to the same size is a copy of the samples on the 0..255 scale, CHW.
-    float[] samples = Preprocessor.resize(image, h, w);
+    float[] samples = image.samples(); // on the 0..255 scale, CHW
     int plane = h * w;
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();

@@ -11,9 +11,9 @@ class SegmentationWriterTest {
   void coloursBecomeScaledCielabRelativeToD50() {
     // Bruce Lindbloom's calculator, sRGB with Bradford adaptation to D50:
     // red = L 54.29, a 80.80, b 69.89; white = 100, 0, 0. Scaled as PS3.3 C.10.7.1.1 says.
-    assertScaledLab(54.29, 80.80, 69.89, SegmentationWriter.cielab("#ff0000"));
-    assertScaledLab(100, 0, 0, SegmentationWriter.cielab("#ffffff"));
-    assertArrayEquals(new int[] {0, 32896, 32896}, SegmentationWriter.cielab("#000000"));
+    assertScaledLab(54.29, 80.80, 69.89, SegmentationWriter.cielab(0xff0000));
+    assertScaledLab(100, 0, 0, SegmentationWriter.cielab(0xffffff));
+    assertArrayEquals(new int[] {0, 32896, 32896}, SegmentationWriter.cielab(0x000000));
   }
 
   @Test
