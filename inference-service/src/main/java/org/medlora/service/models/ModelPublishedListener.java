@@ -54,7 +54,6 @@ public class ModelPublishedListener {
 
     /** Once true, stays so: a new consumer after a failure offers what it reads at once. */
     private boolean backlogRead;
-    private boolean inBacklog;
     private Map<TopicPartition, Long> end;
     private long deadline;
     /** Newest announcement per task in the backlog; only these are loaded. */
@@ -75,12 +74,11 @@ public class ModelPublishedListener {
       end = c.endOffsets(partitions);
       deadline = System.nanoTime() + config.kafka().startupTimeout().toNanos();
       newest.clear();
-      inBacklog = !backlogRead;
     }
 
     @Override
     public void accept(ModelPublished message) {
-      if (inBacklog) {
+      if (!backlogRead) {
         newest.merge(message.task(), message, (a, b) -> b.version() >= a.version() ? b : a);
       } else {
         registry.offer(message.task(), message.version(), message.modelSha256());
@@ -89,13 +87,12 @@ public class ModelPublishedListener {
 
     @Override
     public void polled(KafkaConsumer<String, String> c) {
-      if (inBacklog && (caughtUp(c) || System.nanoTime() > deadline)) {
+      if (!backlogRead && (caughtUp(c) || System.nanoTime() > deadline)) {
         String topic = config.kafka().topic();
         if (!caughtUp(c)) {
           LOG.warnf("topic %s: backlog not read within %s; loading what was read and following"
               + " on", topic, config.kafka().startupTimeout());
         }
-        inBacklog = false;
         LOG.infof("topic %s: backlog read, %d task(s) announced", topic, newest.size());
         for (ModelPublished m : newest.values()) {
           registry.offer(m.task(), m.version(), m.modelSha256());
