@@ -112,7 +112,10 @@ public final class TestImages {
     return out.toByteArray();
   }
 
-  /** A synthetic breast ultrasound with a benign lesion, as BUSI's images look (448x448 PNG). */
+  /**
+   * A synthetic breast ultrasound with a benign lesion, as BUSI's images look: a PNG of about
+   * 477x367 (synthetic ultrasound sizes vary around 448).
+   */
   public static Path ultrasound() throws IOException {
     Path dir = Files.createTempDirectory("busi-");
     SyntheticDatasets.write(SyntheticDatasets.Kind.BREAST_ULTRASOUND,
